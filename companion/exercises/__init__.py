@@ -51,8 +51,8 @@ class Verdict:
         return self.message
 
     def _repr_markdown_(self) -> str:
-        icon = {"correct": "✅", "incorrect": "❌"}.get(self.status, "💡")
-        return f"{icon} {self.message}"
+        name, _, rest = self.message.partition(": ")
+        return f"**{name}** ({self.status}): {rest}"
 
 
 @dataclass

@@ -1,0 +1,37 @@
+"""Small fixes to what Jupyter Book 1 puts into every page.
+
+* sphinx-thebe registers its scripts each time the environment is read, so a
+  full build declares ``const THEBE_JS_URL`` twice and the browser reports a
+  SyntaxError on every page. The course launches notebooks on Colab and does
+  not use Thebe, so its scripts are dropped; other inline scripts are kept once.
+* pydata-sphinx-theme reads ``default_mode`` from the page context; without it it logs "Got invalid
+  theme mode" to the console on every page. The course uses the light theme
+  unless the reader switches.
+"""
+
+from __future__ import annotations
+
+
+def _fix_page(app, pagename, templatename, context, doctree):
+    if not context.get("default_mode"):
+        context["default_mode"] = "light"
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, kept = set(), []
+    for script in scripts:
+        filename = str(script)
+        body = getattr(script, "attributes", {}).get("body", "")
+        if "thebe" in filename or "THEBE_JS_URL" in body:
+            continue
+        key = (filename, body)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(script)
+    scripts[:] = kept
+
+
+def setup(app):
+    app.connect("html-page-context", _fix_page, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
