@@ -91,3 +91,27 @@ def check_same_dtype(a: np.ndarray, b: np.ndarray, name_a: str,
         raise TypeError(
             f"{name_a} has dtype {a.dtype} but {name_b} has dtype {b.dtype}; "
             f"cast one of them, e.g. {name_b}.astype({name_a}.dtype)")
+
+
+def check_nonempty(a: np.ndarray, name: str,
+                   axes: Sequence[int] | None = None) -> None:
+    """Require the given axes of ``a`` (all by default) to have size >= 1."""
+    axes = range(a.ndim) if axes is None else axes
+    empty = [ax for ax in axes if a.shape[ax] == 0]
+    if empty:
+        raise ValueError(
+            f"{name} has shape {a.shape}: axis {empty[0]} is empty; every "
+            "spatial size, channel count and kernel size must be at least 1")
+
+
+def check_bias(b, x: np.ndarray, n_out: int) -> np.ndarray | None:
+    """``None``, or a 1-D bias of ``n_out`` values with the dtype of ``x``."""
+    if b is None:
+        return None
+    b = check_array(b, "b", ndim=1)
+    check_same_dtype(x, b, "x", "b")
+    if b.shape[0] != n_out:
+        raise ValueError(
+            f"b must have one value per output channel ({n_out}), got shape "
+            f"{b.shape}")
+    return b

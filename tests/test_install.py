@@ -44,7 +44,9 @@ def test_pip_install_in_a_clean_venv_without_frameworks(tmp_path):
                        capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stdout + r.stderr
     r = subprocess.run(
-        [str(py), "-c", "import importlib.util as u, companion, companion.data; "
+        [str(py), "-c", "import importlib.util as u, companion, companion.data, "
+         "companion.viz, companion.resize, companion.exercises, companion.models, "
+         "companion.conv, companion.transposed; "
          "print(companion.__version__, u.find_spec('tensorflow') is None, "
          "u.find_spec('torch') is None)"],
         capture_output=True, text=True, cwd=tmp_path)

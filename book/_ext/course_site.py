@@ -4,9 +4,9 @@
   full build declares ``const THEBE_JS_URL`` twice and the browser reports a
   SyntaxError on every page. The course launches notebooks on Colab and does
   not use Thebe, so its scripts are dropped; other inline scripts are kept once.
-* pydata-sphinx-theme reads ``default_mode`` from the page context; without it it logs "Got invalid
-  theme mode" to the console on every page. The course uses the light theme
-  unless the reader switches.
+* pydata-sphinx-theme reads ``default_mode`` from the page context; without
+  it, it logs "Got invalid theme mode" to the console on every page. The
+  course uses the light theme unless the reader switches.
 """
 
 from __future__ import annotations

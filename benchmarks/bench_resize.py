@@ -1,0 +1,47 @@
+"""Resizing and pixel shuffle: companion vs PyTorch and TensorFlow.
+
+A batch of small images upscaled 4x, as a decoder or a super-resolution model
+does: 8 x 64 x 64 x 3 -> 256 x 256, float32, CPU. Ours follows the PyTorch
+convention (``F.interpolate(size=...)``); TensorFlow's ``tf.image.resize``
+(its own convention, timed for reference) does the same amount of work.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from harness import Case
+
+from companion.layouts import nhwc_to_nchw
+from companion.resize import resize
+from companion.subpixel import pixel_shuffle
+
+
+def cases() -> list[Case]:
+    import tensorflow as tf
+    import torch
+    import torch.nn.functional as F
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((8, 64, 64, 3), dtype=np.float32)
+    xt, xtf = torch.from_numpy(nhwc_to_nchw(x)), tf.constant(x)
+    out = []
+    for method in ("bilinear", "bicubic"):
+        out.append(Case(
+            f"resize {method} 8x64x64x3 -> 256x256 (torch)",
+            lambda m=method: resize(x, (256, 256), m, convention="torch"),
+            {"torch": lambda m=method: F.interpolate(xt, size=(256, 256), mode=m,
+                                                     align_corners=False),
+             "tf": lambda m=method: tf.image.resize(xtf, (256, 256), method=m)},
+            target=0.33,
+        ))
+
+    d = rng.standard_normal((8, 64, 64, 48), dtype=np.float32)
+    dt, dtf = torch.from_numpy(nhwc_to_nchw(d)), tf.constant(d)
+    out.append(Case(
+        "pixel_shuffle 8x64x64x48, r=4",
+        lambda: pixel_shuffle(d, 4, "torch"),
+        {"torch": lambda: F.pixel_shuffle(dt, 4),
+         "tf": lambda: tf.nn.depth_to_space(dtf, 4)},
+        target=0.33,
+    ))
+    return out

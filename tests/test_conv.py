@@ -1,0 +1,305 @@
+"""companion.conv against its naive loop, TensorFlow and PyTorch.
+
+Comparisons run in float64 (both frameworks support it for conv2d on the CPU);
+float32 cases use ``frameworks.tolerance`` (rtol 1e-5, atol 1e-5 x
+sqrt(fan_in)).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from frameworks import DEVICES, from_torch, tf, tf_device, to_torch, tolerance, torch
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from companion.conv import conv2d, conv2d_naive, pad2d
+from companion.shapes import effective_kernel, resolve_padding2d
+
+PAIR_OR_INT = {
+    "stride": st.one_of(st.integers(1, 4), st.tuples(st.integers(1, 4),
+                                                     st.integers(1, 4))),
+    "dilation": st.one_of(st.integers(1, 3), st.tuples(st.integers(1, 3),
+                                                       st.integers(1, 3))),
+}
+SIDE = st.integers(0, 3)
+PADDINGS = st.one_of(
+    st.sampled_from(["valid", "same"]),
+    SIDE,
+    st.tuples(SIDE, SIDE),
+    st.tuples(st.tuples(SIDE, SIDE), st.tuples(SIDE, SIDE)),
+)
+
+
+def _pair(v):
+    return tuple(v) if isinstance(v, tuple) else (v, v)
+
+
+@st.composite
+def conv_configs(draw, dtypes=(np.float64,), max_groups=3):
+    """A valid conv2d call: sizes 1-20, kernels 1-5, every padding form."""
+    groups = draw(st.integers(1, max_groups))
+    c_in = groups * draw(st.integers(1, 6 // groups))
+    c_out = groups * draw(st.integers(1, 6 // groups))
+    kernel = (draw(st.integers(1, 5)), draw(st.integers(1, 5)))
+    stride, dilation = draw(PAIR_OR_INT["stride"]), draw(PAIR_OR_INT["dilation"])
+    padding = draw(PADDINGS)
+    # the smallest input the (dilated) kernel fits into once padded
+    fixed = resolve_padding2d(0 if isinstance(padding, str) else padding,
+                              (1, 1), kernel, (1, 1), (1, 1))
+    smallest = [1 if padding == "same" else max(1, effective_kernel(
+        kernel[a], _pair(dilation)[a]) - sum(fixed[a])) for a in range(2)]
+    assume(max(smallest) <= 20)
+    h, w = (draw(st.integers(smallest[a], 20)) for a in range(2))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    dtype = draw(st.sampled_from(dtypes))
+    return {
+        "x": rng.standard_normal((draw(st.integers(1, 3)), h, w, c_in)).astype(dtype),
+        "w": rng.standard_normal((*kernel, c_in // groups, c_out)).astype(dtype),
+        "b": draw(st.sampled_from([None, rng.standard_normal(c_out).astype(dtype)])),
+        "stride": stride, "padding": padding, "dilation": dilation,
+        "groups": groups,
+    }
+
+
+def _kw(cfg):
+    return {k: cfg[k] for k in ("stride", "padding", "dilation", "groups")}
+
+
+def _tol(cfg):
+    kh, kw, c_in_g, _ = cfg["w"].shape
+    return tolerance(cfg["x"].dtype, fan_in=kh * kw * c_in_g)
+
+
+def tf_conv2d(cfg, device="cpu"):
+    """TensorFlow's conv2d: string padding as TF spells it, else explicit."""
+    x, w = cfg["x"], cfg["w"]
+    padding = cfg["padding"]
+    if isinstance(padding, str):
+        tf_padding = padding.upper()
+    else:
+        pads = resolve_padding2d(padding, x.shape[1:3], w.shape[:2])
+        tf_padding = [[0, 0], list(pads[0]), list(pads[1]), [0, 0]]
+    with tf().device(tf_device(device)):
+        y = tf().nn.conv2d(tf().constant(x), tf().constant(w), _pair(cfg["stride"]),
+                           tf_padding, dilations=_pair(cfg["dilation"]))
+        if cfg["b"] is not None:
+            y = y + cfg["b"]
+    return y.numpy()
+
+
+def torch_conv2d(cfg, device="cpu"):
+    """PyTorch's conv2d after an explicit (possibly asymmetric) F.pad."""
+    F = torch().nn.functional
+    x, w = cfg["x"], cfg["w"]
+    stride, dilation = _pair(cfg["stride"]), _pair(cfg["dilation"])
+    (t, b), (l, r) = resolve_padding2d(cfg["padding"], x.shape[1:3], w.shape[:2],
+                                       stride, dilation)
+    bias = None if cfg["b"] is None else to_torch(cfg["b"], device, "none")
+    y = F.conv2d(F.pad(to_torch(x, device), (l, r, t, b)), to_torch(w, device, "conv"),
+                 bias, stride=stride, dilation=dilation, groups=cfg["groups"])
+    return from_torch(y)
+
+
+def check_tf(cfg, device="cpu", fn=conv2d):
+    """Same inputs into ours and TensorFlow's: shape, dtype and values agree."""
+    ours = fn(cfg["x"], cfg["w"], cfg["b"], **_kw(cfg))
+    theirs = tf_conv2d(cfg, device)
+    assert ours.shape == theirs.shape
+    assert ours.dtype == cfg["x"].dtype
+    np.testing.assert_allclose(ours, theirs, **_tol(cfg))
+
+
+def check_torch(cfg, device="cpu", fn=conv2d):
+    """Same inputs into ours and PyTorch's: shape, dtype and values agree."""
+    ours = fn(cfg["x"], cfg["w"], cfg["b"], **_kw(cfg))
+    theirs = torch_conv2d(cfg, device)
+    assert ours.shape == theirs.shape
+    assert ours.dtype == cfg["x"].dtype
+    np.testing.assert_allclose(ours, theirs, **_tol(cfg))
+
+
+# --- properties -------------------------------------------------------------
+
+@given(conv_configs(dtypes=(np.float32, np.float64)))
+def test_fast_equals_naive(cfg):
+    fast = conv2d(cfg["x"], cfg["w"], cfg["b"], **_kw(cfg))
+    naive = conv2d_naive(cfg["x"], cfg["w"], cfg["b"], **_kw(cfg))
+    assert fast.shape == naive.shape and fast.dtype == naive.dtype == cfg["x"].dtype
+    np.testing.assert_allclose(fast, naive, **_tol(cfg))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(cfg=conv_configs())
+def test_matches_tensorflow(device, cfg):
+    check_tf(cfg, device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(cfg=conv_configs())
+def test_matches_torch(device, cfg):
+    check_torch(cfg, device)
+
+
+# --- the book's worked examples ----------------------------------------------
+
+# Source article 001: a 5x5 grey image, a 3x3 kernel and bias 1. Its top-left
+# window is [[1, 0, 2], [5, 4, 2], [3, 4, 5]] (the rest of the image is ours).
+ARTICLE_IMAGE = np.array([[1, 0, 2, 1, 0],
+                          [5, 4, 2, 0, 3],
+                          [3, 4, 5, 2, 1],
+                          [0, 1, 3, 4, 2],
+                          [2, 2, 0, 1, 5]], dtype=np.float64)[None, :, :, None]
+ARTICLE_KERNEL = np.array([[-1, 0, 1]] * 3, dtype=np.float64)[:, :, None, None]
+
+
+@pytest.mark.parametrize("fn", [conv2d, conv2d_naive])
+def test_article_window_gives_one(fn):
+    out = fn(ARTICLE_IMAGE, ARTICLE_KERNEL, np.array([1.0]))
+    # (-1)x1 + 0x0 + 1x2 + (-1)x5 + 0x4 + 1x2 + (-1)x3 + 0x4 + 1x5 + 1 = 1
+    assert out[0, 0, 0, 0] == 1.0
+    assert out.shape == (1, 3, 3, 1)  # (5 - 3 + 1) / 1 = 3
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_article_image_matches_frameworks(device, padding):
+    cfg = {"x": ARTICLE_IMAGE, "w": ARTICLE_KERNEL, "b": np.array([1.0]),
+           "stride": 1, "padding": padding, "dilation": 1, "groups": 1}
+    check_tf(cfg, device)
+    check_torch(cfg, device)
+    assert conv2d(cfg["x"], cfg["w"], padding=padding).shape[1:3] == \
+        ((3, 3) if padding == "valid" else (5, 5))  # zero padding keeps 5x5
+
+
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_article_4x4_ones_filter(padding):
+    """Article 001: ones(1, 4, 4, 1), filter [1, 0, -1, -2] as 2x2, stride 2."""
+    img = np.ones((1, 4, 4, 1))
+    filt = np.array([1.0, 0, -1, -2]).reshape(2, 2, 1, 1)
+    ours = conv2d(img, filt, stride=2, padding=padding)
+    # every 2x2 window of ones: 1 + 0 - 1 - 2 = -2; SAME pads 0 here since
+    # total = max(0, (2 - 1) * 2 + 2 - 4) = 0
+    np.testing.assert_array_equal(ours, np.full((1, 2, 2, 1), -2.0))
+    theirs = tf().nn.conv2d(img, filt, 2, padding.upper()).numpy()
+    np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("stride, expected", [(1, 5), (2, 3)])
+def test_article_7x7_3x3(stride, expected):
+    out = conv2d(np.zeros((1, 7, 7, 1)), np.zeros((3, 3, 1, 1)), stride=stride)
+    assert out.shape[1:3] == (expected, expected)
+
+
+def test_padding_two_keeps_32():
+    """Article 001: 32 = (32 - 5 + 2P) / 1 + 1 gives P = 2."""
+    out = conv2d(np.zeros((1, 32, 32, 3)), np.zeros((5, 5, 3, 1)), padding=2)
+    assert out.shape == (1, 32, 32, 1)
+
+
+def test_no_flip_cross_correlation():
+    """A kernel with a single 1 at (0, 1) reads the right-hand neighbour."""
+    x = np.arange(12.0).reshape(1, 3, 4, 1)
+    w = np.zeros((2, 2, 1, 1))
+    w[0, 1] = 1
+    np.testing.assert_array_equal(conv2d(x, w)[0, :, :, 0], x[0, :2, 1:, 0])
+
+
+# --- pitfalls (SEMANTICS.md) ------------------------------------------------
+
+def _random(shape, seed=0, dtype=np.float64):
+    return np.random.default_rng(seed).standard_normal(shape).astype(dtype)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_same_is_asymmetric_and_symmetric_torch_port_is_wrong(device):
+    """H=6, k=3, s=2: TF "same" pads 0 on top and 1 below."""
+    F = torch().nn.functional
+    x, w = _random((1, 6, 6, 2)), _random((3, 3, 2, 3), 1)
+    cfg = {"x": x, "w": w, "b": None, "stride": 2, "padding": "same",
+           "dilation": 1, "groups": 1}
+    check_tf(cfg, device)
+    symmetric = from_torch(F.conv2d(to_torch(x, device), to_torch(w, device, "conv"),
+                                    stride=2, padding=1))
+    ours = conv2d(x, w, stride=2, padding="same")
+    assert symmetric.shape == ours.shape  # the right shape...
+    assert not np.allclose(symmetric, ours)  # ...and the wrong values
+    explicit = from_torch(F.conv2d(F.pad(to_torch(x, device), (0, 1, 0, 1)),
+                                   to_torch(w, device, "conv"), stride=2))
+    np.testing.assert_allclose(explicit, ours, **tolerance(np.float64))
+
+
+def test_torch_same_refuses_stride():
+    F = torch().nn.functional
+    with pytest.raises(RuntimeError, match="same"):
+        F.conv2d(torch().zeros(1, 1, 6, 6), torch().zeros(1, 1, 3, 3), stride=2,
+                 padding="same")
+    cfg = {"x": _random((1, 6, 6, 1)), "w": _random((3, 3, 1, 1), 1), "b": None,
+           "stride": 2, "padding": "same", "dilation": 1, "groups": 1}
+    check_tf(cfg)  # TF accepts it, and so do we
+    check_torch(cfg)  # via an explicit asymmetric F.pad
+
+
+def test_keras_refuses_strided_dilated_but_raw_ops_agree():
+    import keras
+
+    x = _random((1, 11, 9, 2)).astype(np.float32)
+    with pytest.raises(ValueError, match="dilation_rate"):
+        keras.layers.Conv2D(3, 3, strides=2, dilation_rate=2)(x)
+    cfg = {"x": x.astype(np.float64), "w": _random((3, 3, 2, 3), 1), "b": None,
+           "stride": 2, "padding": "valid", "dilation": 2, "groups": 1}
+    check_tf(cfg)  # tf.nn.conv2d accepts it
+    check_torch(cfg)
+    check_torch(cfg, fn=conv2d_naive)
+
+
+@pytest.mark.parametrize("padding", [2, (2, 2), ((2, 2), (2, 2))])
+def test_padding_forms_agree(padding):
+    x, w = _random((2, 5, 4, 3)), _random((3, 3, 3, 2), 1)
+    explicit = conv2d(pad2d(x, 2), w)
+    np.testing.assert_array_equal(conv2d(x, w, padding=padding), explicit)
+
+
+@pytest.mark.parametrize("fn", [conv2d, conv2d_naive])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dtype_preserved(fn, dtype):
+    x, w = _random((1, 5, 5, 2)).astype(dtype), _random((3, 3, 2, 2)).astype(dtype)
+    assert fn(x, w, w[0, 0, 0], padding="same").dtype == dtype
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_float32_against_frameworks(device):
+    """A VGG-like layer in float32: the stated float32 tolerance holds."""
+    rng = np.random.default_rng(3)
+    cfg = {"x": rng.standard_normal((2, 14, 14, 16), dtype=np.float32),
+           "w": rng.standard_normal((3, 3, 16, 8), dtype=np.float32),
+           "b": rng.standard_normal(8, dtype=np.float32),
+           "stride": 1, "padding": "same", "dilation": 1, "groups": 1}
+    check_tf(cfg, device)
+    check_torch(cfg, device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_depthwise(device):
+    """groups == channels: each channel convolved on its own."""
+    cfg = {"x": _random((2, 7, 6, 4)), "w": _random((3, 3, 1, 8), 1),
+           "b": _random(8, 2), "stride": 1, "padding": 1, "dilation": 1,
+           "groups": 4}
+    check_tf(cfg, device)
+    check_torch(cfg, device)
+    check_torch(cfg, device, fn=conv2d_naive)
+
+
+def test_crosscheck_rows_pass():
+    """``python -m companion.crosscheck``'s core rows, CPU: every row passes."""
+    from companion import _checks_core
+
+    rows = _checks_core.run({"tensorflow": ["cpu"], "torch": ["cpu"]})
+    failing = [r for r in rows if not r.ok]
+    assert not failing, failing
+    ops = {r.operation.split(" ")[0] for r in rows}
+    assert {"conv2d", "conv2d_naive", "conv_transpose2d", "conv_transpose2d_scatter",
+            "conv_transpose2d_zero_insert", "conv_matrix", "max_pool2d", "avg_pool2d",
+            "max_unpool2d", "avg_unpool2d", "conv2d_backward",
+            "max_pool2d_backward"} <= ops
+    assert len(rows) == 2 * len({r.operation for r in rows})

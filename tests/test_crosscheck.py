@@ -1,0 +1,42 @@
+"""`python -m companion.crosscheck` runs, covers both frameworks, and can fail."""
+
+import subprocess
+import sys
+
+import pytest
+
+from companion.crosscheck import Row, format_table
+
+
+def test_row_verdict_and_table_format():
+    rows = [Row("conv2d", "torch", "cpu", 1e-7, 1e-5),
+            Row("conv2d", "tensorflow", "cpu", 3e-4, 1e-5)]
+    assert rows[0].ok and not rows[1].ok
+    table = format_table(rows)
+    lines = table.splitlines()
+    assert lines[0].split()[:3] == ["operation", "framework", "device"]
+    assert lines[2].endswith("pass") and lines[3].endswith("FAIL")
+    assert lines[-1] == "2 rows, 1 failing"
+
+
+@pytest.mark.slow
+def test_crosscheck_command_passes_for_every_operation_and_framework():
+    result = subprocess.run([sys.executable, "-m", "companion.crosscheck"],
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    body = result.stdout.splitlines()[2:-1]
+    assert body and all(line.rstrip().endswith("pass") for line in body)
+    seen = {}
+    for line in body:
+        cells = line.split()
+        framework = next(c for c in cells if c in ("tensorflow", "torch", "opencv"))
+        op = line.split("  ")[0].split(" (")[0].strip()
+        seen.setdefault(op, set()).add(framework)
+    for op in ("conv2d", "conv_transpose2d", "conv_transpose2d_scatter",
+               "conv_transpose2d_zero_insert", "max_pool2d", "avg_pool2d",
+               "max_unpool2d", "conv2d_backward dx", "pixel_shuffle r=2",
+               "upsample_repeat"):
+        assert {"tensorflow", "torch"} <= seen.get(op, set()), (op, seen.get(op))
+    resize_frameworks = set().union(*(v for k, v in seen.items()
+                                      if k.startswith("resize ")))
+    assert {"tensorflow", "torch", "opencv"} <= resize_frameworks

@@ -1,0 +1,365 @@
+"""companion.transposed: the four forms agree with each other, with PyTorch's
+``conv_transpose2d`` (int padding) and with TensorFlow/Keras (``"valid"`` /
+``"same"``). float64 throughout; Keras layers run in float32 with
+``frameworks.tolerance``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from frameworks import DEVICES, from_torch, tf, tf_device, to_torch, tolerance, torch
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from test_conv import _pair, _random
+
+from companion.conv import conv2d
+from companion.shapes import conv_transpose_crop, keras_equivalents, keras_same_to_torch
+from companion.transposed import (
+    conv_matrix,
+    conv_transpose2d,
+    conv_transpose2d_scatter,
+    conv_transpose2d_zero_insert,
+)
+
+FORMS = [conv_transpose2d, conv_transpose2d_scatter, conv_transpose2d_zero_insert]
+
+
+@st.composite
+def transpose_configs(draw, modes=("int", "valid", "same"), dilate=True):
+    """A valid conv_transpose2d call, PyTorch or Keras meaning of padding."""
+    mode = draw(st.sampled_from(modes))
+    h, w = draw(st.integers(1, 12)), draw(st.integers(1, 12))
+    kh, kw = draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    stride = draw(st.one_of(st.integers(1, 4), st.tuples(st.integers(1, 4),
+                                                         st.integers(1, 4))))
+    if mode == "int":
+        dilation = draw(st.one_of(st.integers(1, 3), st.tuples(st.integers(1, 3),
+                                                               st.integers(1, 3))))
+        padding = draw(st.one_of(st.integers(0, 3), st.tuples(st.integers(0, 3),
+                                                              st.integers(0, 3))))
+        limit = [max(s, d) for s, d in zip(_pair(stride), _pair(dilation))]
+        op = draw(st.one_of(st.none(), st.tuples(*(st.integers(0, m - 1)
+                                                   for m in limit))))
+    else:
+        dilation = draw(st.integers(1, 3)) if stride == 1 and dilate else 1
+        padding = mode
+        op = draw(st.one_of(st.none(), st.tuples(
+            *(st.integers(0, s - 1) for s in _pair(stride)))))
+    try:
+        for a, size in enumerate((h, w)):
+            conv_transpose_crop(size, (kh, kw)[a], _pair(stride)[a],
+                                _pair(padding)[a], None if op is None else op[a],
+                                _pair(dilation)[a])
+    except ValueError:
+        assume(False)
+    c_in, c_out = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    return {
+        "x": rng.standard_normal((draw(st.integers(1, 3)), h, w, c_in)),
+        "w": rng.standard_normal((kh, kw, c_out, c_in)),
+        "b": draw(st.sampled_from([None, rng.standard_normal(c_out)])),
+        "stride": stride, "padding": padding, "output_padding": op,
+        "dilation": dilation,
+    }
+
+
+def _kw(cfg):
+    return {k: cfg[k] for k in ("stride", "padding", "output_padding", "dilation")}
+
+
+def _tol(cfg):
+    kh, kw, _, c_in = cfg["w"].shape
+    return tolerance(cfg["x"].dtype, fan_in=kh * kw * c_in)
+
+
+def torch_transpose(cfg, device="cpu"):
+    """PyTorch's conv_transpose2d with an int (pair) padding."""
+    F = torch().nn.functional
+    op = cfg["output_padding"] or 0
+    bias = None if cfg["b"] is None else to_torch(cfg["b"], device, "none")
+    y = F.conv_transpose2d(to_torch(cfg["x"], device),
+                           to_torch(cfg["w"], device, "transposed"), bias,
+                           stride=cfg["stride"], padding=cfg["padding"],
+                           output_padding=op, dilation=cfg["dilation"])
+    return from_torch(y)
+
+
+def tf_transpose(cfg, out_shape, device="cpu"):
+    """``tf.nn.conv2d_transpose`` with ``"VALID"``/``"SAME"`` or explicit padding.
+
+    TF needs the output shape; Keras computes it with the rules of
+    ``conv_transpose_output_size`` and then calls this very op.
+    """
+    padding = cfg["padding"]
+    if not isinstance(padding, str):
+        ph, pw = _pair(padding)
+        padding = [[0, 0], [ph, ph], [pw, pw], [0, 0]]
+    with tf().device(tf_device(device)):
+        y = tf().nn.conv2d_transpose(tf().constant(cfg["x"]), tf().constant(cfg["w"]),
+                                     out_shape, _pair(cfg["stride"]),
+                                     padding.upper() if isinstance(padding, str)
+                                     else padding, dilations=cfg["dilation"])
+        if cfg["b"] is not None:
+            y = y + cfg["b"]
+    return y.numpy()
+
+
+def keras_transpose(x, w, b, stride, padding, output_padding=None, dilation=1,
+                    device="cpu"):
+    """A Keras ``Conv2DTranspose`` layer holding our kernel, in float32."""
+    import keras
+
+    with tf().device(tf_device(device)):
+        layer = keras.layers.Conv2DTranspose(
+            w.shape[2], w.shape[:2], strides=stride, padding=padding,
+            output_padding=output_padding, dilation_rate=dilation,
+            use_bias=b is not None)
+        layer.build(x.shape)
+        layer.set_weights([w] if b is None else [w, b])
+        return np.asarray(layer(x.astype(np.float32)))
+
+
+def check_torch(cfg, device="cpu", fn=conv_transpose2d):
+    ours = fn(cfg["x"], cfg["w"], cfg["b"], **_kw(cfg))
+    theirs = torch_transpose(cfg, device)
+    assert ours.shape == theirs.shape and ours.dtype == cfg["x"].dtype
+    np.testing.assert_allclose(ours, theirs, **_tol(cfg))
+
+
+def check_tf(cfg, device="cpu", fn=conv_transpose2d):
+    ours = fn(cfg["x"], cfg["w"], cfg["b"], **_kw(cfg))
+    theirs = tf_transpose(cfg, ours.shape, device)
+    assert ours.shape == theirs.shape and ours.dtype == cfg["x"].dtype
+    np.testing.assert_allclose(ours, theirs, **_tol(cfg))
+
+
+# --- properties -------------------------------------------------------------
+
+@given(transpose_configs(), st.sampled_from([np.float32, np.float64]))
+def test_four_forms_agree(cfg, dtype):
+    cfg = {k: v.astype(dtype) if isinstance(v, np.ndarray) else v
+           for k, v in cfg.items()}
+    scatter = conv_transpose2d_scatter(cfg["x"], cfg["w"], cfg["b"], **_kw(cfg))
+    assert scatter.dtype == dtype
+    for fn in (conv_transpose2d, conv_transpose2d_zero_insert):
+        out = fn(cfg["x"], cfg["w"], cfg["b"], **_kw(cfg))
+        assert out.shape == scatter.shape and out.dtype == dtype
+        np.testing.assert_allclose(out, scatter, **_tol(cfg))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(cfg=transpose_configs(modes=("int",)))
+def test_matches_torch(device, cfg):
+    check_torch(cfg, device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(cfg=transpose_configs(modes=("valid", "same"), dilate=False))
+def test_matches_tensorflow_keras_rules(device, cfg):
+    """Keras' sizes and crop: TF's op on the size Keras would ask for.
+
+    Undilated only: TF's CPU kernel refuses dilation (test_dilated_7x7).
+    """
+    check_tf(cfg, device)
+
+
+@given(cfg=transpose_configs(modes=("int",)))
+def test_conv_matrix_transpose_is_the_transposed_conv(cfg):
+    """C.T @ y equals conv_transpose2d with the same w (read as HWIO for C)."""
+    assume(cfg["x"].shape[1] * cfg["x"].shape[2] <= 64)
+    y, w = cfg["x"][:1], cfg["w"]  # w (kh, kw, c_out, c_in) = HWIO of the conv
+    ours = conv_transpose2d(y, w, **_kw(cfg))
+    _, h, w_out, c = ours.shape
+    C = conv_matrix((h, w_out, c), w, cfg["stride"], cfg["padding"], cfg["dilation"])
+    assume(C.shape[0] == y.size)  # the conv of the output size gives y's size
+    np.testing.assert_allclose((C.T @ y.ravel()).reshape(ours.shape), ours,
+                               **_tol(cfg))
+
+
+# --- the articles' worked examples -------------------------------------------
+
+X2 = np.array([[1.0, 2.0], [3.0, 4.0]])[None, :, :, None]
+W2 = np.array([[1.0, 10.0], [100.0, 1000.0]])[:, :, None, None]
+
+
+@pytest.mark.parametrize("fn", FORMS)
+def test_2x2_input_2x2_kernel(fn):
+    """Article 000: each input pixel stamps a scaled kernel; overlaps add."""
+    # stride 1: 3x3. full[y, x] = sum of x[i, j] * w[y - i, x - j]
+    stride1 = np.array([[1, 10 + 2, 20],
+                        [100 + 3, 1000 + 200 + 30 + 4, 2000 + 40],
+                        [300, 3000 + 400, 4000]], dtype=float)
+    np.testing.assert_array_equal(fn(X2, W2)[0, :, :, 0], stride1)
+    # stride 2: 4x4, the four stamps side by side
+    stride2 = np.block([[1 * W2[:, :, 0, 0], 2 * W2[:, :, 0, 0]],
+                        [3 * W2[:, :, 0, 0], 4 * W2[:, :, 0, 0]]])
+    np.testing.assert_array_equal(fn(X2, W2, stride=2)[0, :, :, 0], stride2)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("stride", [1, 2])
+def test_2x2_matches_frameworks(device, stride):
+    cfg = {"x": X2, "w": W2, "b": None, "stride": stride, "padding": 0,
+           "output_padding": None, "dilation": 1}
+    check_torch(cfg, device)
+    check_tf(cfg, device)
+
+
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_article_4x4_conv_then_transpose(padding):
+    """Article 001: conv of ones(4, 4) by [1, 0, -1, -2] (2x2, stride 2), back."""
+    img = np.ones((1, 4, 4, 1))
+    filt = np.array([1.0, 0, -1, -2]).reshape(2, 2, 1, 1)
+    y = conv2d(img, filt, stride=2, padding=padding)  # all -2, 2x2
+    back = conv_transpose2d(y, filt, stride=2, padding=padding)
+    # each 2x2 block is -2 * [[1, 0], [-1, -2]] = [[-2, 0], [2, 4]]
+    np.testing.assert_array_equal(back[0, :, :, 0],
+                                  np.tile([[-2.0, 0.0], [2.0, 4.0]], (2, 2)))
+    theirs = tf().nn.conv2d_transpose(y, filt, (1, 4, 4, 1), 2, padding.upper())
+    np.testing.assert_array_equal(back, theirs.numpy())
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("k, expected", [(2, 9), (3, 11)])
+def test_dilated_7x7(device, k, expected):
+    """Article 002 with 3 channels: dilation 2 gives 9x9 (k=2) and 11x11 (k=3).
+
+    TensorFlow's CPU kernel refuses dilated transposed convolutions; there we
+    assert the refusal and check PyTorch and the scatter loop instead.
+    """
+    x, w, b = _random((1, 7, 7, 3)), _random((k, k, 2, 3), 1), _random(2, 2)
+    ours = conv_transpose2d(x, w, b, padding="valid", dilation=2)
+    assert ours.shape == (1, expected, expected, 2)
+    np.testing.assert_allclose(ours, conv_transpose2d_scatter(
+        x, w, b, padding="valid", dilation=2), **tolerance(np.float64))
+    cfg = {"x": x, "w": w, "b": b, "stride": 1, "padding": 0,
+           "output_padding": None, "dilation": 2}
+    check_torch(cfg, device)
+    if device == "cpu":
+        with pytest.raises(Exception, match="dilation rates larger than 1"):
+            keras_transpose(x, w, b, 1, "valid", dilation=2)
+    else:
+        np.testing.assert_allclose(
+            ours, keras_transpose(x, w, b, 1, "valid", dilation=2, device=device),
+            **tolerance(np.float32, fan_in=k * k * 3))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_strides_2_gives_14(device):
+    x, w, b = _random((1, 7, 7, 3)), _random((2, 2, 2, 3), 1), _random(2, 2)
+    ours = conv_transpose2d(x, w, b, stride=2, padding="valid")
+    assert ours.shape == (1, 14, 14, 2)
+    np.testing.assert_allclose(ours, keras_transpose(x, w, b, 2, "valid",
+                                                     device=device),
+                               **tolerance(np.float32, fan_in=12))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("padding", ["valid", "same"])
+@pytest.mark.parametrize("k, op", [(2, None), (3, None), (4, None), (3, 0),
+                                   (3, 1), (2, 1), (4, 1)])
+def test_keras_four_cases(device, padding, k, op):
+    """valid/same x output_padding None/int against a Keras layer, stride 2."""
+    x, w, b = _random((2, 5, 4, 3)), _random((k, k, 2, 3), 1), _random(2, 2)
+    ours = conv_transpose2d(x, w, b, stride=2, padding=padding, output_padding=op)
+    theirs = keras_transpose(x, w, b, 2, padding, op, device=device)
+    assert ours.shape == theirs.shape
+    np.testing.assert_allclose(ours, theirs, **tolerance(np.float32, fan_in=k * k * 3))
+
+
+# --- porting Keras "same" to PyTorch -------------------------------------------
+
+def _torch_t(x, w, stride, padding, output_padding):
+    F = torch().nn.functional
+    return from_torch(F.conv_transpose2d(to_torch(x), to_torch(w, layout="transposed"),
+                                         stride=stride, padding=padding,
+                                         output_padding=output_padding))
+
+
+def test_common_port_of_k3_s2_is_shifted():
+    """padding=1, output_padding=1: Keras' shape, values one pixel off."""
+    x, w = _random((1, 5, 5, 2)), _random((3, 3, 2, 2), 1)
+    keras_same = keras_transpose(x, w, None, 2, "same")
+    naive_port = _torch_t(x, w, 2, 1, 1)
+    assert naive_port.shape == keras_same.shape == (1, 10, 10, 2)
+    assert not np.allclose(naive_port, keras_same, atol=1e-3)
+    tol = tolerance(np.float32, fan_in=18)
+    np.testing.assert_allclose(naive_port[:, :-1, :-1], keras_same[:, 1:, 1:], **tol)
+    # the correct port: padding (K - s - 1)/2 = 0, then drop the last row/col
+    assert keras_same_to_torch(3, 2) == (0, 0, 1)
+    np.testing.assert_allclose(_torch_t(x, w, 2, 0, 0)[:, :-1, :-1], keras_same,
+                               **tol)
+    assert keras_equivalents(5, 3, 2, 1, 1) == []  # no Keras mode is that port
+
+
+@pytest.mark.parametrize("k, s", [(k, s) for k in range(1, 6) for s in range(1, 5)])
+def test_keras_same_to_torch_port(k, s):
+    """Every kernel/stride: the returned port reproduces Keras "same"."""
+    x, w = _random((1, 4, 3, 1)), _random((k, k, 1, 1), 1)
+    keras_same = keras_transpose(x, w, None, s, "same")
+    p, op, crop = keras_same_to_torch(k, s)
+    port = _torch_t(x, w, s, p, op)
+    port = port[:, :port.shape[1] - crop, :port.shape[2] - crop]
+    np.testing.assert_allclose(port, keras_same, **tolerance(np.float32, fan_in=k * k))
+    np.testing.assert_allclose(conv_transpose2d(x, w, stride=s, padding="same"),
+                               keras_same, **tolerance(np.float32, fan_in=k * k))
+    if (k, s) == (4, 2):
+        assert (p, op, crop) == (1, 0, 0)
+    if k < s:
+        assert (p, op, crop) == (0, s - k, 0)
+
+
+# --- framework limits ----------------------------------------------------------
+
+def test_output_padding_limit_in_ours_and_torch():
+    F = torch().nn.functional
+    x, w = _random((1, 3, 3, 1)), _random((3, 3, 1, 1), 1)
+    with pytest.raises(ValueError, match="output_padding"):
+        conv_transpose2d(x, w, stride=2, output_padding=2)
+    with pytest.raises(RuntimeError, match="output padding"):
+        F.conv_transpose2d(to_torch(x), to_torch(w, layout="transposed"), stride=2,
+                           output_padding=2)
+    # dilation also allows it: output_padding < max(s, d)
+    cfg = {"x": x, "w": w, "b": None, "stride": 1, "padding": 0,
+           "output_padding": 1, "dilation": 2}
+    check_torch(cfg)
+
+
+def test_keras_output_padding_limit():
+    import keras
+
+    with pytest.raises(ValueError, match="output_padding"):
+        keras.layers.Conv2DTranspose(1, 3, strides=2, output_padding=2)
+    with pytest.raises(ValueError, match="output_padding"):
+        conv_transpose2d(_random((1, 3, 3, 1)), _random((3, 3, 1, 1)), stride=2,
+                         padding="valid", output_padding=2)
+
+
+def test_keras_conv2d_transpose_has_no_groups():
+    import keras
+
+    with pytest.raises((TypeError, ValueError), match="groups"):
+        keras.layers.Conv2DTranspose(4, 3, groups=2)
+    with pytest.raises(TypeError, match="groups"):
+        conv_transpose2d(_random((1, 3, 3, 4)), _random((3, 3, 4, 4)), groups=2)
+
+
+def test_transpose_is_not_an_inverse():
+    """C.T C x has the shape of x, not its values (article 002 erratum)."""
+    x, w = _random((5, 5, 1)), _random((3, 3, 1, 1), 1)
+    C = conv_matrix(x.shape, w, stride=2)
+    back = C.T @ (C @ x.ravel())
+    assert back.shape == (25,)
+    assert not np.allclose(back, x.ravel())
+    np.testing.assert_allclose(C @ x.ravel(), conv2d(x[None], w, stride=2).ravel(),
+                               **tolerance(np.float64))
+
+
+def test_crop_runs_past_the_full_scatter():
+    """K < s: the output is longer than the scatter; the tail is zero."""
+    x, w = np.ones((1, 2, 1, 1)), np.ones((1, 1, 1, 1))
+    out = conv_transpose2d(x, w, stride=3, padding="valid")  # 2*3 + 0 = 6 rows
+    np.testing.assert_array_equal(out[0, :, 0, 0], [1, 0, 0, 1, 0, 0])
+    for fn in FORMS[1:]:
+        np.testing.assert_array_equal(fn(x, w, stride=3, padding="valid"), out)
