@@ -1,0 +1,383 @@
+"""companion.models.inpainting: the article's network in Keras, PyTorch and
+NumPy, the closing-size finder, holes, hole-only metrics and the baselines."""
+
+import numpy as np
+import pytest
+from frameworks import tf, torch
+
+from companion.models import inpainting as ip
+
+# The article's layer list, counted by hand: k*k*c_in*c_out + c_out per layer.
+HAND_COUNT = (
+    (3 * 3 * 3 * 32 + 32) + (3 * 3 * 32 * 32 + 32)
+    + (3 * 3 * 32 * 64 + 64) + (3 * 3 * 64 * 64 + 64)
+    + (3 * 3 * 64 * 128 + 128) + (3 * 3 * 128 * 128 + 128)
+    + (128 * 256 + 256) + (256 * 256 + 256)
+    + (3 * 3 * (256 + 128) * 128 + 128) + (3 * 3 * 128 * 128 + 128)
+    + (3 * 3 * (128 + 64) * 64 + 64) + (3 * 3 * 64 * 64 + 64)
+    + (3 * 3 * (64 + 32) * 32 + 32) + (3 * 3 * 32 * 3 + 3)
+)
+
+
+def _keras():
+    tf()
+    import keras
+
+    return keras
+
+
+def _torch_count(model):
+    return sum(p.numel() for p in model.parameters())
+
+
+def _torch_shapes(model, x):
+    """Output shape (h, w, c) of every named submodule and of the whole net."""
+    shapes = {}
+    hooks = [m.register_forward_hook(
+        lambda mod, inp, out, name=name: shapes.__setitem__(
+            name, (out.shape[2], out.shape[3], out.shape[1])))
+        for name, m in model.named_children()]
+    with torch().no_grad():
+        out = model(x)
+    for h in hooks:
+        h.remove()
+    return shapes, tuple(out.shape)
+
+
+# ------------------------------------------------------------ the network
+
+
+def test_parameter_count_is_the_articles_1152035():
+    assert HAND_COUNT == 1_152_035
+    assert ip.parameter_count() == HAND_COUNT
+    assert ip.parameter_count(4) == HAND_COUNT + 3 * 3 * 1 * 32
+
+
+@pytest.mark.slow
+def test_keras_and_torch_have_the_articles_parameters_and_shapes_at_228():
+    keras_model = ip.build_keras(228)
+    torch_model = ip.build_torch(228)
+    assert keras_model.count_params() == 1_152_035
+    assert _torch_count(torch_model) == 1_152_035
+    assert keras_model.output_shape == (None, 228, 228, 3)
+    trace = {r.name: r.shape for r in ip.trace_shapes(228)}
+    x = torch().zeros(1, 3, 228, 228)
+    hooked, out_shape = _torch_shapes(torch_model, x)
+    recorded = {}
+    with torch().no_grad():
+        torch_model(x, recorded)
+    assert out_shape == (1, 3, 228, 228)
+    assert len(recorded) == len(ip.ARTICLE_LAYERS) == 23
+    for layer in ip.ARTICLE_LAYERS:
+        keras_shape = tuple(keras_model.get_layer(layer.name).output.shape[1:])
+        assert keras_shape == recorded[layer.name] == trace[layer.name], layer.name
+        if layer.kind in ("conv", "convt"):  # the hooks see the real submodules
+            assert hooked[layer.name] == trace[layer.name], layer.name
+    # The article's landmarks.
+    assert trace["conv8"] == (25, 25, 256)
+    assert trace["concat1"] == (50, 50, 384)
+    assert trace["concat3"] == (224, 224, 96)
+
+
+@pytest.mark.parametrize("in_channels, act", [(3, "relu"), (4, "sigmoid")])
+def test_keras_torch_and_numpy_agree_with_the_same_weights(in_channels, act):
+    keras_model = ip.build_keras(44, in_channels=in_channels, output_activation=act)
+    torch_model = ip.build_torch(44, in_channels=in_channels, output_activation=act)
+    assert keras_model.count_params() == _torch_count(torch_model) == \
+        ip.parameter_count(in_channels)
+    ip.copy_keras_to_torch(keras_model, torch_model)
+    rng = np.random.default_rng(0)
+    x = rng.random((2, 44, 44, in_channels)).astype(np.float32)
+    ref = ip.forward_numpy(ip.keras_weights(keras_model), x.astype(np.float64), act)
+    got_keras = np.asarray(keras_model(x))
+    with torch().no_grad():
+        got_torch = torch_model(torch().from_numpy(x.transpose(0, 3, 1, 2).copy()))
+    got_torch = got_torch.numpy().transpose(0, 2, 3, 1)
+    scale = np.abs(ref).max()
+    assert ref.shape == got_keras.shape == got_torch.shape == (2, 44, 44, 3)
+    assert scale > 0.05  # the comparison is not between two near-zero maps
+    np.testing.assert_allclose(got_keras, ref, atol=1e-4 * scale)
+    np.testing.assert_allclose(got_torch, ref, atol=1e-4 * scale)
+
+
+def test_conv_transpose_valid_matches_keras_conv2dtranspose():
+    keras = _keras()
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((2, 5, 6, 3))
+    layer = keras.layers.Conv2DTranspose(4, 3, padding="valid")
+    got = np.asarray(layer(x.astype(np.float32)))
+    w, b = (np.asarray(a, np.float64) for a in layer.get_weights())
+    ref = ip.conv_transpose_valid(x, w, b)
+    assert ref.shape == got.shape == (2, 7, 8, 4)
+    np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-5)
+
+
+def test_copy_keras_to_torch_refuses_a_different_input_depth():
+    with pytest.raises(ValueError, match="in_channels"):
+        ip.copy_keras_to_torch(ip.build_keras(36), ip.build_torch(36, in_channels=4))
+
+
+# ------------------------------------------------------- closing sizes
+
+
+def test_valid_sizes_are_28_plus_multiples_of_8():
+    sizes = ip.valid_input_sizes(1, 400)
+    assert sizes == list(range(36, 400, 8))
+    assert 228 in sizes and 226 not in sizes
+
+
+@pytest.mark.parametrize("size", [28, 35, 36, 40, 44, 46, 48, 52, 60, 61, 96])
+def test_finder_agrees_with_building_the_models(size):
+    """Run both frameworks on each size: they work exactly when ip.closes says so."""
+    keras = _keras()
+    any_size = ip.build_keras(None)
+    torch_model = ip.build_torch(None)
+    x = np.zeros((1, size, size, 3), np.float32)
+    try:
+        out = any_size.predict(x, verbose=0)
+        keras_ok = out.shape == (1, size, size, 3)
+    except (ValueError, tf().errors.InvalidArgumentError):
+        keras_ok = False
+    try:
+        with torch().no_grad():
+            out = torch_model(torch().zeros(1, 3, size, size))
+        torch_ok = tuple(out.shape) == (1, 3, size, size)
+    except RuntimeError:
+        torch_ok = False
+    assert keras_ok == torch_ok == ip.closes(size), (size, keras_ok, torch_ok)
+    del keras
+
+
+def test_skip_problem_names_the_failing_concatenation():
+    assert ip.skip_problem(228) is None
+    assert ip.skip_problem(96) == ("concat1", 16, 17)  # pool3 sees 17
+    assert ip.skip_problem(226) == ("concat1", 48, 49)  # pool2, pool3 see odd
+    # 229: only pool1 receives an odd size (225); the two deeper joins close.
+    assert ip.skip_problem(229) == ("concat3", 224, 225)
+    with pytest.raises(ip.SkipMismatch, match=r"concat3 joins the upsampled "
+                       r"224 x 224 map with conv2's 225 x 225 map; pool1 "
+                       r"receives 225 \(odd\), and max pooling floors"):
+        ip.trace_shapes(229)
+
+
+def test_sizes_too_small_for_a_kernel():
+    assert not ip.closes(20)
+    with pytest.raises(ValueError, match="too small"):
+        ip.trace_shapes(20)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"size": 226}, ValueError, r"size=226 cannot be built.*work: \[220, 228\]"),
+    ({"size": 0}, ValueError, "size must be >= 1"),
+    ({"size": 44.0}, TypeError, "size must be an integer"),
+    ({"size": 44, "output_activation": "tanh"}, ValueError, "output_activation"),
+    ({"size": 44, "in_channels": 0}, ValueError, "in_channels must be >= 1"),
+])
+def test_builders_validate_their_arguments(kwargs, error, match):
+    for build in (ip.build_keras, ip.build_torch):
+        with pytest.raises(error, match=match):
+            build(**kwargs)
+
+
+# ----------------------------------------------------------------- holes
+
+
+def test_square_mask_and_its_errors():
+    m = ip.square_mask(6, 1, 3, 2)
+    assert m.shape == (6, 6, 1) and m.dtype == np.float32
+    assert m.sum() == 4 and m[1:3, 3:5].all() and m[0].sum() == 0
+    with pytest.raises(ValueError, match="hole=7 is larger than the image side"):
+        ip.square_mask(6, 0, 0, 7)
+    with pytest.raises(ValueError, match="left must be <= 4"):
+        ip.square_mask(6, 0, 5, 2)
+
+
+def test_random_masks_are_seeded_and_inside_the_image():
+    a = ip.random_square_masks(50, 12, 5, seed=3)
+    assert a.shape == (50, 12, 12, 1)
+    assert np.array_equal(a, ip.random_square_masks(50, 12, 5, seed=3))
+    assert not np.array_equal(a, ip.random_square_masks(50, 12, 5, seed=4))
+    assert (a.sum(axis=(1, 2, 3)) == 25).all()
+    tops = a[..., 0].any(axis=2).argmax(axis=1)
+    lefts = a[..., 0].any(axis=1).argmax(axis=1)
+    # every corner in [0, size - hole] is reachable and nothing beyond
+    assert tops.min() == 0 and tops.max() == 7 and lefts.max() == 7
+
+
+def test_cut_holes_composite_and_mask_channel():
+    rng = np.random.default_rng(0)
+    x = rng.random((3, 8, 8, 3)).astype(np.float32)
+    m = ip.random_square_masks(3, 8, 3, seed=0)
+    cut = ip.cut_holes(x, m)
+    assert (cut[m[..., 0] == 1] == 0).all()
+    assert np.array_equal(cut[m[..., 0] == 0], x[m[..., 0] == 0])
+    four = ip.with_mask_channel(cut, m)
+    assert four.shape == (3, 8, 8, 4) and np.array_equal(four[..., 3:], m)
+    pred = np.full_like(x, 0.25)
+    out = ip.composite(cut, m, pred)
+    assert (out[m[..., 0] == 1] == 0.25).all()
+    assert np.array_equal(out[m[..., 0] == 0], x[m[..., 0] == 0])
+
+
+def test_inpainting_examples_are_seeded():
+    imgs = [np.random.default_rng(0).random((30, 40, 3)).astype(np.float32)]
+    a = ip.inpainting_examples(imgs, 12, 4, 3, seed=5)
+    b = ip.inpainting_examples(imgs, 12, 4, 3, seed=5)
+    assert all(np.array_equal(u, v) for u, v in zip(a, b))
+    originals, masks, masked = a
+    assert np.array_equal(masked, ip.cut_holes(originals, masks))
+
+
+@pytest.mark.parametrize("masks, match", [
+    (np.zeros((2, 8, 8, 1), np.float32), "at least one hole pixel"),
+    (np.full((2, 8, 8, 1), 0.5, np.float32), "only 0 .known. and 1 .hole."),
+    (np.ones((2, 8, 8, 3), np.float32), r"masks must have shape \(2, 8, 8, 1\)"),
+])
+def test_mask_errors(masks, match):
+    x = np.zeros((2, 8, 8, 3), np.float32)
+    with pytest.raises(ValueError, match=match):
+        ip.cut_holes(x, masks)
+
+
+# --------------------------------------------------------------- metrics
+
+
+def test_hole_psnr_uses_only_the_hole():
+    rng = np.random.default_rng(2)
+    x = rng.random((2, 10, 10, 3))
+    m = ip.random_square_masks(2, 10, 4, seed=1)
+    y = x + 0.05 * rng.standard_normal(x.shape)
+    hole = m[..., 0] == 1
+    mse = np.array([np.mean((x[i][hole[i]] - y[i][hole[i]]) ** 2) for i in range(2)])
+    np.testing.assert_allclose(ip.hole_psnr(x, y, m), 10 * np.log10(1 / mse))
+    z = y.copy()
+    z[~np.broadcast_to(hole[..., None], z.shape)] = 7.0  # garbage outside
+    np.testing.assert_allclose(ip.hole_psnr(x, z, m), ip.hole_psnr(x, y, m))
+    assert ip.hole_psnr(x, x, m).tolist() == [60.0, 60.0]
+    assert np.isinf(ip.hole_psnr(x, x, m, max_db=np.inf)).all()
+    with pytest.raises(ValueError, match="max_db must be a number > 0"):
+        ip.hole_psnr(x, y, m, max_db=0)
+    with pytest.raises(ValueError, match=r"restored must have shape"):
+        ip.hole_psnr(x, y[:1], m)
+
+
+def test_hole_ssim_uses_only_the_hole_box():
+    rng = np.random.default_rng(3)
+    x = rng.random((2, 16, 16, 3))
+    m = np.stack([ip.square_mask(16, 2, 3, 7), ip.square_mask(16, 8, 8, 5)])
+    assert np.allclose(ip.hole_ssim(x, x, m), 1.0)
+    noisy = np.clip(x + 0.2 * rng.standard_normal(x.shape), 0, 1)
+    s = ip.hole_ssim(x, noisy, m)
+    assert (s < 0.9).all()
+    outside = noisy.copy()
+    outside[m[..., 0] == 0] = x[m[..., 0] == 0]
+    np.testing.assert_allclose(ip.hole_ssim(x, outside, m), s)
+    tiny = ip.square_mask(16, 0, 0, 2)[None].repeat(2, axis=0)
+    with pytest.raises(ValueError, match="needs at least 3"):
+        ip.hole_ssim(x, x, tiny)
+
+
+# ------------------------------------------------------------- baselines
+
+
+def _ramp(n=2, size=24):
+    yy, xx = np.mgrid[0:size, 0:size] / (size - 1)
+    img = np.stack([0.2 + 0.6 * xx, 0.3 + 0.4 * yy, 0.5 + 0.2 * xx * 0 + 0.1 * yy], -1)
+    return np.repeat(img[None], n, axis=0).astype(np.float32)
+
+
+def test_mean_fill_is_the_mean_of_the_known_pixels():
+    x = _ramp()
+    m = ip.random_square_masks(2, 24, 6, seed=0)
+    out = ip.mean_fill(ip.cut_holes(x, m), m)
+    for i in range(2):
+        known = x[i][m[i, ..., 0] == 0]
+        np.testing.assert_allclose(out[i][m[i, ..., 0] == 1][0], known.mean(0),
+                                   rtol=1e-6)
+
+
+def test_telea_and_biharmonic_fill_a_smooth_ramp_and_keep_the_rest():
+    x = _ramp()
+    m = ip.random_square_masks(2, 24, 6, seed=0)
+    cut = ip.cut_holes(x, m)
+    mean_db = ip.hole_psnr(x, ip.mean_fill(cut, m), m).min()
+    for fill, floor in ((ip.telea_fill, 35.0), (ip.biharmonic_fill, 50.0)):
+        out = fill(cut, m)
+        assert out.shape == x.shape and out.dtype == x.dtype
+        assert np.array_equal(out[m[..., 0] == 0], x[m[..., 0] == 0])
+        db = ip.hole_psnr(x, out, m)
+        assert (db > floor).all() and (db > mean_db + 10).all(), (fill, db)
+
+
+def test_centre_and_uncentre():
+    rng = np.random.default_rng(5)
+    x = rng.random((3, 10, 10, 3)).astype(np.float32)
+    m = ip.random_square_masks(3, 10, 4, seed=2)
+    cut = ip.cut_holes(x, m)
+    mean = ip.known_mean(cut, m)
+    assert mean.shape == (3, 1, 1, 3)
+    np.testing.assert_allclose(mean[1, 0, 0], x[1][m[1, ..., 0] == 0].mean(0),
+                               rtol=1e-5)
+    net_in = ip.centre(cut, mean, m)
+    assert (net_in[m[..., 0] == 1] == 0.5).all()
+    known = ip.centre(cut, mean)[m[..., 0] == 0]
+    assert abs(float(known.mean()) - 0.5) < 0.05  # the known mean sits at 0.5
+    target = ip.centre(x, mean)
+    inside = (x - mean + 0.5 >= 0) & (x - mean + 0.5 <= 1)
+    np.testing.assert_allclose(ip.uncentre(target, mean)[inside], x[inside],
+                               atol=1e-6)
+    with pytest.raises(ValueError, match=r"mean must have shape \(3, 1, 1, 3\)"):
+        ip.centre(x, mean[:2])
+
+
+def test_telea_needs_rgb():
+    x = np.zeros((1, 8, 8, 1), np.float32)
+    with pytest.raises(ValueError, match="3 channels"):
+        ip.telea_fill(x, ip.square_mask(8, 2, 2, 3)[None])
+
+
+# -------------------------------------------------------------- training
+
+
+def test_weighted_mse():
+    tf()
+    rng = np.random.default_rng(4)
+    y = rng.random((2, 6, 6, 3)).astype(np.float32)
+    p = rng.random((2, 6, 6, 3)).astype(np.float32)
+    m = ip.random_square_masks(2, 6, 2, seed=0)
+    packed = ip.pack_targets(y, m)
+    plain = np.asarray(ip.weighted_mse()(packed, p))
+    np.testing.assert_allclose(plain, ((y - p) ** 2).mean(axis=(1, 2, 3)), rtol=1e-5)
+    hole_only = np.asarray(ip.weighted_mse(1.0, 0.0)(packed, p))
+    expect = [((y[i] - p[i]) ** 2)[m[i, ..., 0] == 1].mean() for i in range(2)]
+    np.testing.assert_allclose(hole_only, expect, rtol=1e-5)
+    w = 1 + 5 * m
+    expect = (w * (y - p) ** 2).sum(axis=(1, 2, 3)) / (3 * w.sum(axis=(1, 2, 3)))
+    np.testing.assert_allclose(np.asarray(ip.weighted_mse(6.0)(packed, p)), expect,
+                               rtol=1e-5)
+    with pytest.raises(ValueError, match="hole_weight must be > 0"):
+        ip.weighted_mse(0.0)
+    with pytest.raises(ValueError, match="known_weight must be a finite number"):
+        ip.weighted_mse(1.0, -1.0)
+    with pytest.raises(TypeError, match="hole_weight must be a number"):
+        ip.weighted_mse("6")
+
+
+@pytest.mark.slow
+def test_fit_keras_lowers_the_loss_on_a_tiny_set():
+    from companion.utils import set_seeds
+
+    set_seeds(0)
+    rng = np.random.default_rng(0)
+    x = np.repeat(_ramp(1, 36), 8, axis=0) * rng.uniform(0.5, 1, (8, 1, 1, 1))
+    x = x.astype(np.float32)
+    m = ip.random_square_masks(8, 36, 8, seed=0)
+    model = ip.build_keras(36, in_channels=4, output_activation="sigmoid")
+    lines = []
+    hist = ip.fit_keras(model, ip.with_mask_channel(ip.cut_holes(x, m), m), x, m,
+                        hole_weight=6.0, epochs=8, batch_size=4, log=lines.append)
+    assert [step for step, _ in hist] == [2 * e for e in range(1, 9)]
+    assert len(lines) == 8 and lines[0].startswith("step    2/16  loss")
+    assert hist[-1][1] < 0.5 * hist[0][1]
+    with pytest.raises(ValueError, match="inputs holds 7 images but originals 8"):
+        ip.fit_keras(model, x[:7], x, m)
