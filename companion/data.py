@@ -65,10 +65,11 @@ def load_mnist(*, seed: int = 0):
     return x[train_idx], y[train_idx], x[test_idx], y[test_idx]
 
 
-def load_mnist_full():  # pragma: no cover - needs the network
+def load_mnist_full():
     """All 70,000 MNIST digits through ``keras.datasets`` (downloads 11 MB).
 
-    Optional: it needs a network connection and Keras. The course runs on
+    Optional: it needs a network connection and Keras (the tests replace the
+    download with small generated arrays). The course runs on
     :func:`load_mnist`; use this one to train on the full set at home.
     Returns the same layout as :func:`load_mnist`.
     """

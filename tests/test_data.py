@@ -126,3 +126,20 @@ def test_load_image_folder_errors(tmp_path, folder):
         load_image_folder(folder, (0, 8))
     with pytest.raises(TypeError, match="path must be a str or pathlib.Path"):
         load_image_folder(3, 8)
+
+
+def test_load_mnist_full_prepares_what_keras_returns(monkeypatch):
+    """The optional full-MNIST path, on small data made here (no download)."""
+    keras = pytest.importorskip("keras")
+    rng = np.random.default_rng(0)
+    x_tr = rng.integers(0, 256, (6, 28, 28), dtype=np.uint8)
+    x_te = rng.integers(0, 256, (3, 28, 28), dtype=np.uint8)
+    y_tr, y_te = np.arange(6, dtype=np.uint8), np.arange(3, dtype=np.uint8)
+    monkeypatch.setattr(keras.datasets.mnist, "load_data",
+                        lambda: ((x_tr, y_tr), (x_te, y_te)))
+    from companion.data import load_mnist_full
+
+    a, b, c, d = load_mnist_full()
+    assert a.shape == (6, 28, 28, 1) and c.shape == (3, 28, 28, 1)
+    assert a.dtype == np.float32 and b.dtype == np.int64
+    assert np.allclose(a[..., 0] * 255, x_tr) and np.array_equal(d, y_te)
