@@ -138,3 +138,29 @@ def flatten_order_to_torch(h: int, w: int, c: int) -> np.ndarray:
     h, w, c = (check_int(v, name, minimum=1) for v, name in
                ((h, "h"), (w, "w"), (c, "c")))
     return np.arange(h * w * c).reshape(h, w, c).transpose(2, 0, 1).ravel()
+
+
+def copy_kernel_to_torch(kernel, bias, module, *, transposed: bool,
+                         name: str = "layer"):
+    """Copy a Keras (de)convolution's kernel and bias into a PyTorch module.
+
+    ``kernel`` is in Keras' layout (``(kh, kw, c_in, c_out)``, or
+    ``(kh, kw, c_out, c_in)`` when ``transposed``); it goes through
+    :func:`conv_kernel_to_torch` or :func:`transposed_kernel_to_torch` and is
+    copied, with ``bias``, into ``module.weight`` and ``module.bias`` in place.
+    Raises ``ValueError`` naming ``name`` if the shapes do not agree. The
+    model builders of chapters 2 and 4 use it to port whole networks.
+    """
+    import torch
+
+    convert = transposed_kernel_to_torch if transposed else conv_kernel_to_torch
+    kernel = np.asarray(kernel)
+    w = convert(kernel)
+    if tuple(module.weight.shape) != w.shape:
+        raise ValueError(
+            f"layer {name!r}: the Keras kernel {kernel.shape} becomes {w.shape} "
+            f"in PyTorch's layout, but the PyTorch module has "
+            f"{tuple(module.weight.shape)}; build both with the same sizes")
+    with torch.no_grad():
+        module.weight.copy_(torch.from_numpy(w))
+        module.bias.copy_(torch.from_numpy(np.asarray(bias)))

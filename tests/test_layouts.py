@@ -100,3 +100,23 @@ def test_wrong_ndim(fn):
 def test_integer_arrays_allowed():
     """Layouts move any array, argmax indices included."""
     assert layouts.nhwc_to_nchw(np.zeros((1, 2, 3, 4), np.int64)).dtype == np.int64
+
+
+@pytest.mark.parametrize("transposed", [False, True])
+def test_copy_kernel_to_torch_matches_the_framework_layer(transposed):
+    import torch  # noqa: F811 (the module, not the helper)
+
+    rng = np.random.default_rng(0)
+    kernel = rng.standard_normal((3, 2, 4, 5)).astype(np.float32)
+    bias = rng.standard_normal(5 if not transposed else 4).astype(np.float32)
+    if transposed:  # Keras (kh, kw, c_out=4, c_in=5)
+        module = torch.nn.ConvTranspose2d(5, 4, (3, 2))
+    else:  # Keras (kh, kw, c_in=4, c_out=5)
+        module = torch.nn.Conv2d(4, 5, (3, 2))
+    layouts.copy_kernel_to_torch(kernel, bias, module, transposed=transposed)
+    assert np.array_equal(module.weight.detach().numpy(),
+                          kernel.transpose(3, 2, 0, 1))
+    assert np.array_equal(module.bias.detach().numpy(), bias)
+    with pytest.raises(ValueError, match="layer 'up1': the Keras kernel"):
+        layouts.copy_kernel_to_torch(kernel[:2], bias, module,
+                                     transposed=transposed, name="up1")

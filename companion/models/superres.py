@@ -263,21 +263,12 @@ def keras_to_torch(keras_model, torch_model):
     """
     import torch
 
-    from ..layouts import conv_kernel_to_torch, transposed_kernel_to_torch
+    from ..layouts import copy_kernel_to_torch
 
     for k, t in _paired_layers(keras_model, torch_model):
-        kernel, bias = (np.asarray(v) for v in k.get_weights())
-        convert = transposed_kernel_to_torch if isinstance(
-            t, torch.nn.ConvTranspose2d) else conv_kernel_to_torch
-        w = convert(kernel)
-        if tuple(t.weight.shape) != w.shape:
-            raise ValueError(
-                f"layer {k.name!r}: Keras kernel {kernel.shape} becomes "
-                f"{w.shape} in PyTorch's layout, but torch_model has "
-                f"{tuple(t.weight.shape)}; build both with the same sizes")
-        with torch.no_grad():
-            t.weight.copy_(torch.from_numpy(w))
-            t.bias.copy_(torch.from_numpy(bias))
+        kernel, bias = k.get_weights()
+        copy_kernel_to_torch(kernel, bias, t, name=k.name,
+                             transposed=isinstance(t, torch.nn.ConvTranspose2d))
     return torch_model
 
 

@@ -714,9 +714,7 @@ def keras_to_torch(keras_model, torch_model):
     ``w.transpose(3, 2, 0, 1)``, no flip). Returns ``torch_model``; raises
     ``ValueError`` when a layer is missing or its kernel shape differs.
     """
-    import torch
-
-    from ..layouts import conv_kernel_to_torch, transposed_kernel_to_torch
+    from ..layouts import copy_kernel_to_torch
 
     for layer in torch_model.layers:
         if layer.kind not in ("conv", "tconv"):
@@ -726,19 +724,9 @@ def keras_to_torch(keras_model, torch_model):
         except ValueError as err:
             raise ValueError(f"keras_model has no layer named {layer.name!r}; "
                              "build both models from the same layer list") from err
-        kernel, bias = (np.asarray(v) for v in source.get_weights())
-        convert = conv_kernel_to_torch if layer.kind == "conv" \
-            else transposed_kernel_to_torch
-        w = convert(kernel)
-        target = torch_model.ops[layer.name]
-        if tuple(target.weight.shape) != w.shape:
-            raise ValueError(
-                f"layer {layer.name!r}: the Keras kernel {kernel.shape} becomes "
-                f"{w.shape} in PyTorch's layout, but torch_model has "
-                f"{tuple(target.weight.shape)}; build both with the same sizes")
-        with torch.no_grad():
-            target.weight.copy_(torch.from_numpy(w))
-            target.bias.copy_(torch.from_numpy(bias))
+        kernel, bias = source.get_weights()
+        copy_kernel_to_torch(kernel, bias, torch_model.ops[layer.name],
+                             transposed=layer.kind == "tconv", name=layer.name)
     return torch_model
 
 
