@@ -19,11 +19,51 @@ from companion.pooling import max_pool2d
 from companion.transposed import conv_transpose2d
 
 
-def cases() -> list[Case]:
-    import tensorflow as tf
-    import torch
-    import torch.nn.functional as F
+def _conv(framework, x, w):
+    if framework == "torch":
+        import torch
+        import torch.nn.functional as F
 
+        xt, wt = torch.from_numpy(nhwc_to_nchw(x)), torch.from_numpy(
+            conv_kernel_to_torch(w))
+        return lambda: F.conv2d(xt, wt, padding="same")
+    import tensorflow as tf
+
+    xtf, wtf = tf.constant(x), tf.constant(w)
+    return lambda: tf.nn.conv2d(xtf, wtf, 1, "SAME")
+
+
+def _conv_transpose(framework, x, w, stride):
+    if framework == "torch":
+        import torch
+        import torch.nn.functional as F
+
+        xt, wt = torch.from_numpy(nhwc_to_nchw(x)), torch.from_numpy(
+            transposed_kernel_to_torch(w))
+        return lambda: F.conv_transpose2d(xt, wt, stride=stride)
+    import tensorflow as tf
+
+    xtf, wtf = tf.constant(x), tf.constant(w)
+    n, h, w_in, _ = x.shape
+    k = w.shape[0]
+    size = (n, (h - 1) * stride + k, (w_in - 1) * stride + k, w.shape[2])
+    return lambda: tf.nn.conv2d_transpose(xtf, wtf, size, stride, "VALID")
+
+
+def _max_pool(framework, x):
+    if framework == "torch":
+        import torch
+        import torch.nn.functional as F
+
+        xt = torch.from_numpy(nhwc_to_nchw(x))
+        return lambda: F.max_pool2d(xt, 2)
+    import tensorflow as tf
+
+    xtf = tf.constant(x)
+    return lambda: tf.nn.max_pool2d(xtf, 2, 2, "VALID")
+
+
+def cases(framework: str) -> list[Case]:
     rng = np.random.default_rng(0)
 
     def arrays(*shapes):
@@ -35,35 +75,15 @@ def cases() -> list[Case]:
         ("conv2d VGG 8x56x56x64 -> 64, 3x3 same", (8, 56, 56, 64), (3, 3, 64, 64)),
     ):
         x, w = arrays(xs, ws)
-        xt, wt = torch.from_numpy(nhwc_to_nchw(x)), torch.from_numpy(
-            conv_kernel_to_torch(w))
-        xtf, wtf = tf.constant(x), tf.constant(w)
-        out.append(Case(
-            name,
-            lambda x=x, w=w: conv2d(x, w, padding="same"),
-            {"torch": lambda xt=xt, wt=wt: F.conv2d(xt, wt, padding="same"),
-             "tf": lambda xtf=xtf, wtf=wtf: tf.nn.conv2d(xtf, wtf, 1, "SAME")},
-        ))
+        out.append(Case(name, lambda x=x, w=w: conv2d(x, w, padding="same"),
+                        _conv(framework, x, w)))
 
     x, w = arrays((8, 28, 28, 64), (4, 4, 32, 64))
-    xt, wt = torch.from_numpy(nhwc_to_nchw(x)), torch.from_numpy(
-        transposed_kernel_to_torch(w))
-    xtf, wtf = tf.constant(x), tf.constant(w)
-    out.append(Case(
-        "conv_transpose2d 8x28x28x64 -> 32, 4x4 s2",
-        lambda x=x, w=w: conv_transpose2d(x, w, stride=2),
-        {"torch": lambda xt=xt, wt=wt: F.conv_transpose2d(xt, wt, stride=2),
-         "tf": lambda xtf=xtf, wtf=wtf: tf.nn.conv2d_transpose(
-             xtf, wtf, (8, 58, 58, 32), 2, "VALID")},
-    ))
+    out.append(Case("conv_transpose2d 8x28x28x64 -> 32, 4x4 s2",
+                    lambda: conv_transpose2d(x, w, stride=2),
+                    _conv_transpose(framework, x, w, 2)))
 
-    (x,) = arrays((8, 112, 112, 64))
-    xt, xtf = torch.from_numpy(nhwc_to_nchw(x)), tf.constant(x)
-    out.append(Case(
-        "max_pool2d 8x112x112x64, 2x2",
-        lambda x=x: max_pool2d(x, 2),
-        {"torch": lambda xt=xt: F.max_pool2d(xt, 2),
-         "tf": lambda xtf=xtf: tf.nn.max_pool2d(xtf, 2, 2, "VALID")},
-        target=0.25,
-    ))
+    (p,) = arrays((8, 112, 112, 64))
+    out.append(Case("max_pool2d 8x112x112x64, 2x2", lambda: max_pool2d(p, 2),
+                    _max_pool(framework, p), target=0.25))
     return out

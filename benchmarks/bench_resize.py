@@ -16,32 +16,42 @@ from companion.resize import resize
 from companion.subpixel import pixel_shuffle
 
 
-def cases() -> list[Case]:
-    import tensorflow as tf
-    import torch
-    import torch.nn.functional as F
+def _resize(framework, x, method):
+    if framework == "torch":
+        import torch
+        import torch.nn.functional as F
 
+        xt = torch.from_numpy(nhwc_to_nchw(x))
+        return lambda: F.interpolate(xt, size=(256, 256), mode=method,
+                                     align_corners=False)
+    import tensorflow as tf
+
+    xtf = tf.constant(x)
+    return lambda: tf.image.resize(xtf, (256, 256), method=method)
+
+
+def _shuffle(framework, d):
+    if framework == "torch":
+        import torch
+        import torch.nn.functional as F
+
+        dt = torch.from_numpy(nhwc_to_nchw(d))
+        return lambda: F.pixel_shuffle(dt, 4)
+    import tensorflow as tf
+
+    dtf = tf.constant(d)
+    return lambda: tf.nn.depth_to_space(dtf, 4)
+
+
+def cases(framework: str) -> list[Case]:
     rng = np.random.default_rng(0)
     x = rng.standard_normal((8, 64, 64, 3), dtype=np.float32)
-    xt, xtf = torch.from_numpy(nhwc_to_nchw(x)), tf.constant(x)
-    out = []
-    for method in ("bilinear", "bicubic"):
-        out.append(Case(
-            f"resize {method} 8x64x64x3 -> 256x256 (torch)",
-            lambda m=method: resize(x, (256, 256), m, convention="torch"),
-            {"torch": lambda m=method: F.interpolate(xt, size=(256, 256), mode=m,
-                                                     align_corners=False),
-             "tf": lambda m=method: tf.image.resize(xtf, (256, 256), method=m)},
-            target=0.33,
-        ))
-
+    out = [Case(f"resize {method} 8x64x64x3 -> 256x256 (torch)",
+                lambda m=method: resize(x, (256, 256), m, convention="torch"),
+                _resize(framework, x, method), target=0.33)
+           for method in ("bilinear", "bicubic")]
     d = rng.standard_normal((8, 64, 64, 48), dtype=np.float32)
-    dt, dtf = torch.from_numpy(nhwc_to_nchw(d)), tf.constant(d)
-    out.append(Case(
-        "pixel_shuffle 8x64x64x48, r=4",
-        lambda: pixel_shuffle(d, 4, "torch"),
-        {"torch": lambda: F.pixel_shuffle(dt, 4),
-         "tf": lambda: tf.nn.depth_to_space(dtf, 4)},
-        target=0.33,
-    ))
+    out.append(Case("pixel_shuffle 8x64x64x48, r=4",
+                    lambda: pixel_shuffle(d, 4, "torch"), _shuffle(framework, d),
+                    target=0.33))
     return out

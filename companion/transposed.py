@@ -13,8 +13,11 @@ same array). Per axis, with ``K = d(k - 1) + 1``:
 3. matrix (:func:`conv_matrix`): the convolution is ``y = C x``; the transposed
    convolution is ``C.T y``. Same shape change as undoing the convolution, not
    its inverse;
-4. fast (:func:`conv_transpose2d`): one matrix product gives every scaled
-   kernel copy at once, then they are summed into place (col2im).
+4. fast (:func:`conv_transpose2d`): each output phase ``y*s + a`` only meets
+   kernel rows ``a, a + s, ...``, so the whole operation is one stride-1
+   convolution with ``s * s * c_out`` channels (:func:`phase_kernel`)
+   followed by a pixel shuffle; with dilation, one matrix product gives every
+   scaled kernel copy at once and they are summed into place (col2im).
 
 The crop: an int ``padding`` has PyTorch's meaning (keep ``full[p : p + o]``,
 ``o = (h - 1)s - 2p + K + output_padding``); ``"valid"``/``"same"`` have
@@ -95,7 +98,7 @@ def _full_size(x_shape, w_shape, stride, dilation):
 
 def conv_transpose2d(x, w, b=None, *, stride=1, padding=0, output_padding=None,
                      dilation=1):
-    """Transposed convolution, vectorised: one matrix product, then col2im.
+    """Transposed convolution, vectorised: a stride-1 convolution and a shuffle.
 
     Parameters
     ----------
@@ -136,15 +139,78 @@ def conv_transpose2d(x, w, b=None, *, stride=1, padding=0, output_padding=None,
     """
     x, w, b, stride, dilation, crops = _prepare(x, w, b, stride, padding,
                                                 output_padding, dilation)
-    n, h, w_in, c_in = x.shape
-    kh, kw, c_out, _ = w.shape
-    # every input pixel times the whole kernel: (n*h*w, kh*kw*c_out)
-    cols = x.reshape(n * h * w_in, c_in) @ w.reshape(kh * kw * c_out, c_in).T
-    cols = cols.reshape(n, h, w_in, kh, kw, c_out)
-    full = _col2im(cols, _full_size(x.shape, w.shape, stride, dilation), stride,
-                   dilation)
+    if dilation == (1, 1):
+        full = _phases(x, w, stride)
+    else:
+        n, h, w_in, c_in = x.shape
+        kh, kw, c_out, _ = w.shape
+        # every input pixel times the whole kernel: (n*h*w, kh*kw*c_out)
+        cols = x.reshape(n * h * w_in, c_in) @ w.reshape(kh * kw * c_out, c_in).T
+        cols = cols.reshape(n, h, w_in, kh, kw, c_out)
+        full = _col2im(cols, _full_size(x.shape, w.shape, stride, dilation),
+                       stride, dilation)
     out = _crop(full, crops)
     return out + b if b is not None else np.ascontiguousarray(out)
+
+
+def phase_kernel(w, stride=1):
+    """The stride-1 convolution kernel that does a transposed convolution's work.
+
+    Output row ``y*s + a`` of a stride-``s`` transposed convolution only ever
+    meets kernel rows ``a, a + s, a + 2s, ...`` (its *phase* ``a``), so the
+    transposed convolution is ``s * s`` small stride-1 convolutions of the
+    input, one per phase, whose outputs interleave. Stacking the ``s * s``
+    phase kernels as output channels makes them one convolution, followed by
+    a pixel shuffle (Shi et al. 2016, the sub-pixel convolution of chapter 3).
+
+    Parameters
+    ----------
+    w : ndarray of shape ``(kh, kw, c_out, c_in)``
+        A transposed-convolution kernel (Keras layout).
+    stride : int or ``(sh, sw)``
+
+    Returns
+    -------
+    ndarray of shape ``(th, tw, c_in, sh * sw * c_out)``, ``th = ceil(kh / sh)``
+        An HWIO kernel. ``conv2d(x, phase_kernel(w, s), padding=(th - 1, tw -
+        1))`` followed by ``pixel_shuffle(., s)`` (TensorFlow's channel
+        order) is the transposed convolution before its crop, zero-extended
+        to a multiple of ``s`` (:func:`conv_transpose2d` uses exactly that).
+
+    Examples
+    --------
+    >>> w = np.arange(16.0).reshape(4, 4, 1, 1)
+    >>> k = phase_kernel(w, 2)
+    >>> k.shape
+    (2, 2, 1, 4)
+    >>> k[:, :, 0, 0]  # phase (0, 0): rows and columns 0 and 2, rotated
+    array([[10.,  8.],
+           [ 2.,  0.]])
+    """
+    w = check_array(w, "w", ndim=4)
+    sh, sw = as_pair(stride, "stride", minimum=1)
+    kh, kw, c_out, c_in = w.shape
+    th, tw = -(-kh // sh), -(-kw // sw)  # taps per phase, rounded up
+    padded = np.zeros((th * sh, tw * sw, c_out, c_in), dtype=w.dtype)
+    padded[:kh, :kw] = w  # kernel rows m = u*s + a, extra rows are zero
+    phases = padded.reshape(th, sh, tw, sw, c_out, c_in)[::-1, :, ::-1]
+    return np.ascontiguousarray(phases.transpose(0, 2, 5, 1, 3, 4)).reshape(
+        th, tw, c_in, sh * sw * c_out)
+
+
+def _phases(x, w, stride):
+    """The uncropped transposed convolution as one convolution plus a shuffle.
+
+    Returns the "full" output of :func:`conv_transpose2d_scatter`, extended
+    with zero rows/columns to a multiple of the stride.
+    """
+    (sh, sw), c_out = stride, w.shape[2]
+    k = phase_kernel(w, stride)
+    th, tw = k.shape[:2]
+    y = conv2d(x, k, padding=((th - 1, th - 1), (tw - 1, tw - 1)))
+    n, h, w_out, _ = y.shape
+    return y.reshape(n, h, w_out, sh, sw, c_out).transpose(
+        0, 1, 3, 2, 4, 5).reshape(n, h * sh, w_out * sw, c_out)
 
 
 def conv_transpose2d_scatter(x, w, b=None, *, stride=1, padding=0,

@@ -15,11 +15,13 @@ from test_conv import _pair, _random
 
 from companion.conv import conv2d
 from companion.shapes import conv_transpose_crop, keras_equivalents, keras_same_to_torch
+from companion.subpixel import pixel_shuffle
 from companion.transposed import (
     conv_matrix,
     conv_transpose2d,
     conv_transpose2d_scatter,
     conv_transpose2d_zero_insert,
+    phase_kernel,
 )
 
 FORMS = [conv_transpose2d, conv_transpose2d_scatter, conv_transpose2d_zero_insert]
@@ -363,3 +365,35 @@ def test_crop_runs_past_the_full_scatter():
     np.testing.assert_array_equal(out[0, :, 0, 0], [1, 0, 0, 1, 0, 0])
     for fn in FORMS[1:]:
         np.testing.assert_array_equal(fn(x, w, stride=3, padding="valid"), out)
+
+
+@given(x_hw=st.tuples(st.integers(1, 9), st.integers(1, 9)),
+       k=st.tuples(st.integers(1, 5), st.integers(1, 5)),
+       s=st.integers(1, 4),
+       channels=st.tuples(st.integers(1, 3), st.integers(1, 3)))
+def test_phase_kernel_is_a_convolution_then_a_pixel_shuffle(x_hw, k, s, channels):
+    """Sub-pixel form: conv2d with the phase kernel, then depth-to-space, is
+    the uncropped scatter, followed by zeros up to a multiple of the stride."""
+    (sh, sw), (c_in, c_out), stride = (s, s), channels, s
+    x, w = _random((1, *x_hw, c_in)), _random((*k, c_out, c_in), 1)
+    kernel = phase_kernel(w, stride)
+    th, tw = -(-k[0] // sh), -(-k[1] // sw)
+    assert kernel.shape == (th, tw, c_in, sh * sw * c_out)
+    y = pixel_shuffle(conv2d(x, kernel, padding=((th - 1,) * 2, (tw - 1,) * 2)),
+                      sh)
+    full = conv_transpose2d_scatter(x, w, stride=stride, padding=0)
+    fh, fw = full.shape[1:3]
+    assert y.shape[1:3] == ((x_hw[0] + th - 1) * sh, (x_hw[1] + tw - 1) * sw)
+    np.testing.assert_allclose(y[:, :fh, :fw], full, **tolerance(np.float64))
+    assert not y[:, fh:].any() and not y[:, :, fw:].any()
+
+
+def test_phase_kernel_of_the_article_kernel():
+    """Hand check: stride 2, 4x4 kernel -> four 2x2 phase kernels, each the
+    rows and columns of one parity, rotated by 180 degrees."""
+    w = np.arange(16.0).reshape(4, 4, 1, 1)
+    kernel = phase_kernel(w, 2)
+    for a in range(2):
+        for b in range(2):
+            np.testing.assert_array_equal(kernel[:, :, 0, 2 * a + b],
+                                          w[a::2, b::2, 0, 0][::-1, ::-1])
