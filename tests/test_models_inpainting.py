@@ -309,6 +309,94 @@ def test_telea_and_biharmonic_fill_a_smooth_ramp_and_keep_the_rest():
         assert (db > floor).all() and (db > mean_db + 10).all(), (fill, db)
 
 
+def _laplace_solve(img, hole):
+    """Reference: the discrete Laplace equation on the hole, solved directly
+    (every hole pixel four times itself = the sum of its four neighbours)."""
+    from scipy.sparse import lil_matrix
+    from scipy.sparse.linalg import spsolve
+
+    coords = list(zip(*np.nonzero(hole)))
+    number = {p: k for k, p in enumerate(coords)}
+    a = lil_matrix((len(coords), len(coords)))
+    rhs = np.zeros((len(coords), img.shape[-1]))
+    for k, (r, c) in enumerate(coords):
+        a[k, k] = 4
+        for q in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)):
+            if q in number:
+                a[k, number[q]] -= 1
+            else:
+                rhs[k] += img[q]
+    out = img.astype(np.float64).copy()
+    out[hole] = spsolve(a.tocsr(), rhs).reshape(len(coords), -1)
+    return out
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_harmonic_fill_solves_the_laplace_equation(dtype):
+    """Interior holes of several sizes: equal to a direct sparse solve."""
+    rng = np.random.default_rng(11)
+    x = rng.random((3, 20, 20, 3)).astype(dtype)
+    m = np.zeros((3, 20, 20, 1), dtype)
+    m[0, 3:9, 4:10] = 1
+    m[1, 10:13, 2:17] = 1                 # a wide rectangle
+    m[2, 5:8, 5:8] = m[2, 12:16, 12:15] = 1  # two holes in one image
+    cut = ip.cut_holes(x, m)
+    out = ip.harmonic_fill(cut, m, tol=1e-9)
+    assert out.shape == x.shape and out.dtype == dtype
+    assert np.array_equal(out[m[..., 0] == 0], x[m[..., 0] == 0])
+    for i in range(3):
+        want = _laplace_solve(cut[i], m[i, ..., 0] == 1)
+        np.testing.assert_allclose(out[i], want, atol=1e-6)
+
+
+def test_harmonic_fill_a_ramp_exactly_and_obeys_the_maximum_principle():
+    x = _ramp()
+    m = ip.random_square_masks(2, 24, 6, seed=0)
+    out = ip.harmonic_fill(ip.cut_holes(x, m), m, tol=1e-8)
+    np.testing.assert_allclose(out, x, atol=1e-5)  # linear functions are harmonic
+    # a hole on the image's edge: values stay within the known pixels' range
+    rng = np.random.default_rng(3)
+    y = rng.random((1, 12, 12, 3)).astype(np.float32)
+    edge = ip.square_mask(12, 0, 5, 4)[None]
+    filled = ip.harmonic_fill(ip.cut_holes(y, edge), edge)[edge[..., 0] == 1]
+    known = y[edge[..., 0] == 0]
+    assert (filled >= known.min(0) - 1e-6).all()
+    assert (filled <= known.max(0) + 1e-6).all()
+
+
+def test_harmonic_fill_step_is_a_convolution():
+    """One Jacobi step inside the hole is conv2d with the four-neighbour kernel."""
+    from companion.conv import conv2d
+
+    rng = np.random.default_rng(2)
+    x = rng.random((1, 10, 10, 3))
+    m = ip.square_mask(10, 3, 3, 4)[None].astype(np.float64)
+    cut = ip.cut_holes(x, m)
+    start = ip.mean_fill(cut, m)
+    one_step = ip.harmonic_fill(cut, m, tol=1e9)  # stops after one iteration
+    kernel = np.zeros((3, 3, 1, 3))
+    kernel[[0, 1, 1, 2], [1, 0, 2, 1]] = 0.25
+    step = conv2d(start, kernel, padding=1, groups=3)
+    np.testing.assert_allclose(one_step, np.where(m == 1, step, cut), atol=1e-12)
+
+
+def test_harmonic_fill_bad_arguments():
+    x = _ramp(1, 8)
+    with pytest.raises(ValueError, match="masks .0. are all hole"):
+        ip.harmonic_fill(x, np.ones((1, 8, 8, 1), np.float32))
+    with pytest.raises(ValueError, match="needs at least one hole pixel"):
+        ip.harmonic_fill(x, np.zeros((1, 8, 8, 1), np.float32))
+    m = ip.square_mask(8, 2, 2, 4)[None]
+    with pytest.raises(ValueError, match=r"tol must be a finite number > 0, got 0"):
+        ip.harmonic_fill(x, m, tol=0)
+    with pytest.raises(TypeError, match="tol must be a number"):
+        ip.harmonic_fill(x, m, tol="small")
+    with pytest.raises(ValueError, match="max_iter must be >= 1"):
+        ip.harmonic_fill(x, m, max_iter=0)
+    with pytest.raises(RuntimeError, match="did not converge in max_iter=3"):
+        ip.harmonic_fill(ip.cut_holes(x, m), m, max_iter=3)
+
+
 def test_centre_and_uncentre():
     rng = np.random.default_rng(5)
     x = rng.random((3, 10, 10, 3)).astype(np.float32)

@@ -1,0 +1,120 @@
+"""Chapter 5: inpainting with a skip-connection autoencoder, and its baselines.
+
+The network is the one of Shubham Panchal's article (chapter 5's source): on a
+228 x 228 x 3 image, valid 3 x 3 convolutions and three 2 x 2 max-pools down to
+25 x 25, two 1 x 1 convolutions as the bottleneck, then three rounds of
+``UpSampling2D`` + ``Concatenate`` (with the encoder's convolution outputs) +
+two valid 3 x 3 ``Conv2DTranspose`` back to 228 x 228 x 3; LeakyReLU(0.2)
+everywhere except the last layer (ReLU in the article). It has 1,152,035
+parameters. :data:`ARTICLE_LAYERS` lists it once; the Keras builder, the
+PyTorch module, the NumPy forward pass and the shape trace all read that list.
+
+Valid padding makes the network close (the upsampled maps have the size of
+the encoder maps they are concatenated with) only for some input sizes:
+:func:`trace_shapes` follows one size through with :mod:`companion.shapes`,
+:func:`skip_problem` says why a size fails and :func:`valid_input_sizes` lists
+the sizes that work.
+
+The improved variant (chapter 5, "Training on the CPU") feeds the mask as a
+fourth input channel (``in_channels=4``, :func:`with_mask_channel`), ends in a
+sigmoid (``output_activation="sigmoid"``), is trained with a loss weighted on
+the hole (:func:`weighted_mse`, ``hole_weight`` in :func:`fit_keras`) and sees
+its colours centred on the mean of the known pixels (:func:`known_mean`,
+:func:`centre`, :func:`uncentre`).
+
+Holes, metrics and baselines work on NHWC float images in [0, 1] and masks of
+shape ``(n, h, w, 1)`` holding 1 inside the hole and 0 elsewhere:
+:func:`square_mask`, :func:`random_square_masks`, :func:`cut_holes`,
+:func:`hole_psnr`, :func:`hole_ssim`, :func:`mean_fill`, :func:`telea_fill`,
+:func:`biharmonic_fill`, :func:`harmonic_fill` (the last is the companion's
+own, and the starting point of the chapter's final variant). TensorFlow,
+PyTorch and OpenCV are imported inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+from .evaluation import (
+    biharmonic_fill,
+    harmonic_fill,
+    hole_psnr,
+    hole_ssim,
+    mean_fill,
+    telea_fill,
+)
+from .holes import (
+    centre,
+    composite,
+    cut_holes,
+    inpainting_examples,
+    known_mean,
+    random_square_masks,
+    square_mask,
+    uncentre,
+    with_mask_channel,
+)
+from .network import (
+    ALPHA,
+    ARTICLE_HOLE,
+    ARTICLE_LAYERS,
+    ARTICLE_SIZE,
+    OUTPUT_ACTIVATIONS,
+    Layer,
+    SkipMismatch,
+    TraceRow,
+    build_keras,
+    build_torch,
+    closes,
+    conv_transpose_valid,
+    copy_keras_to_torch,
+    forward_numpy,
+    keras_weights,
+    parameter_count,
+    skip_problem,
+    trace_shapes,
+    valid_input_sizes,
+)
+from .training import (
+    fit_keras,
+    pack_targets,
+    weighted_mse,
+)
+
+__all__ = [
+    "ALPHA",
+    "ARTICLE_HOLE",
+    "ARTICLE_LAYERS",
+    "ARTICLE_SIZE",
+    "Layer",
+    "OUTPUT_ACTIVATIONS",
+    "SkipMismatch",
+    "TraceRow",
+    "biharmonic_fill",
+    "build_keras",
+    "build_torch",
+    "centre",
+    "closes",
+    "composite",
+    "conv_transpose_valid",
+    "copy_keras_to_torch",
+    "cut_holes",
+    "fit_keras",
+    "forward_numpy",
+    "harmonic_fill",
+    "hole_psnr",
+    "hole_ssim",
+    "inpainting_examples",
+    "keras_weights",
+    "known_mean",
+    "mean_fill",
+    "pack_targets",
+    "parameter_count",
+    "random_square_masks",
+    "skip_problem",
+    "square_mask",
+    "telea_fill",
+    "trace_shapes",
+    "uncentre",
+    "valid_input_sizes",
+    "weighted_mse",
+    "with_mask_channel",
+]

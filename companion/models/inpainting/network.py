@@ -1,0 +1,471 @@
+"""The article's network: its layer list, shape trace, Keras and PyTorch
+builders, weight copying and a NumPy forward pass (chapter 5)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ..._validate import check_array, check_choice, check_int
+from ...shapes import conv_output_size, conv_transpose_output_size
+
+#: The article's input side and hole side, in pixels.
+ARTICLE_SIZE = 228
+ARTICLE_HOLE = 50
+#: Negative slope of every LeakyReLU in the article's network.
+ALPHA = 0.2
+#: Output activations the builders accept.
+OUTPUT_ACTIVATIONS = ("relu", "sigmoid", "linear")
+
+
+class Layer(NamedTuple):
+    """One entry of :data:`ARTICLE_LAYERS`.
+
+    ``kind`` is ``"conv"`` (valid ``Conv2D``), ``"convt"`` (valid stride-1
+    ``Conv2DTranspose``), ``"pool"`` (2 x 2 max pooling), ``"up"`` (2 x
+    ``UpSampling2D``) or ``"concat"`` (channels of the previous layer, then
+    those of the layer named ``skip``). Every conv and convt except the last
+    is followed by LeakyReLU(0.2); ``skip`` refers to a convolution's output
+    *before* its activation, as in the article.
+    """
+
+    name: str
+    kind: str
+    filters: int = 0
+    kernel: int = 0
+    skip: str = ""
+
+
+#: The article's network, layer by layer (chapter 5, section 3).
+ARTICLE_LAYERS = (
+    Layer("conv1", "conv", 32, 3), Layer("conv2", "conv", 32, 3),
+    Layer("pool1", "pool"),
+    Layer("conv3", "conv", 64, 3), Layer("conv4", "conv", 64, 3),
+    Layer("pool2", "pool"),
+    Layer("conv5", "conv", 128, 3), Layer("conv6", "conv", 128, 3),
+    Layer("pool3", "pool"),
+    Layer("conv7", "conv", 256, 1), Layer("conv8", "conv", 256, 1),
+    Layer("up1", "up"), Layer("concat1", "concat", skip="conv6"),
+    Layer("convt1", "convt", 128, 3), Layer("convt2", "convt", 128, 3),
+    Layer("up2", "up"), Layer("concat2", "concat", skip="conv4"),
+    Layer("convt3", "convt", 64, 3), Layer("convt4", "convt", 64, 3),
+    Layer("up3", "up"), Layer("concat3", "concat", skip="conv2"),
+    Layer("convt5", "convt", 32, 3), Layer("convt6", "convt", 3, 3),
+)
+_LAST = ARTICLE_LAYERS[-1].name
+
+
+class TraceRow(NamedTuple):
+    """One line of :func:`trace_shapes`: a layer, its output shape, its
+    parameter count."""
+
+    name: str
+    kind: str
+    shape: tuple[int, int, int]
+    params: int
+
+
+class SkipMismatch(ValueError):
+    """A concatenation whose two inputs have different spatial sizes."""
+
+
+def _check_channels(in_channels):
+    return check_int(in_channels, "in_channels", minimum=1)
+
+
+def trace_shapes(size: int, in_channels: int = 3) -> list[TraceRow]:
+    """Follow a ``size x size x in_channels`` input through the network.
+
+    Sizes come from :mod:`companion.shapes`: ``conv_output_size(h, k)`` for a
+    valid convolution (``h - k + 1``), ``conv_output_size(h, 2, stride=2)``
+    for a max-pool (``floor(h / 2)``), ``conv_transpose_output_size(h, k,
+    padding="valid")`` for a valid stride-1 transposed convolution
+    (``h + k - 1``), and ``2h`` for ``UpSampling2D``. A conv has ``k*k*c_in*
+    c_out + c_out`` parameters, as does a transposed conv.
+
+    Parameters
+    ----------
+    size : int
+        Input height and width.
+    in_channels : int
+        3 for the article, 4 with the mask as an extra channel.
+
+    Returns
+    -------
+    list of :class:`TraceRow`, the input first.
+
+    Raises
+    ------
+    SkipMismatch
+        (a ``ValueError``) when a concatenation would join maps of different
+        sizes; the message names the layers, the sizes and the pool at fault.
+    ValueError
+        When the input is too small for a kernel.
+
+    Examples
+    --------
+    >>> rows = trace_shapes(228)
+    >>> rows[-1].shape, sum(r.params for r in rows)
+    ((228, 228, 3), 1152035)
+    >>> [r.shape for r in rows if r.name == "conv8"]
+    [(25, 25, 256)]
+    """
+    size = check_int(size, "size", minimum=1)
+    in_channels = _check_channels(in_channels)
+    h, c = size, in_channels
+    rows = [TraceRow("input", "input", (h, h, c), 0)]
+    by_name = {}
+    pool_inputs = {}
+    for layer in ARTICLE_LAYERS:
+        params = 0
+        if layer.kind in ("conv", "convt"):
+            if layer.kind == "conv":
+                try:
+                    h = conv_output_size(h, layer.kernel, padding="valid")
+                except ValueError as err:
+                    raise ValueError(
+                        f"size {size} is too small: {layer.name} receives "
+                        f"{h} x {h}, less than its {layer.kernel} x "
+                        f"{layer.kernel} kernel") from err
+            else:
+                h = conv_transpose_output_size(h, layer.kernel, padding="valid")
+            params = layer.kernel * layer.kernel * c * layer.filters + layer.filters
+            c = layer.filters
+        elif layer.kind == "pool":
+            if h < 2:
+                raise ValueError(f"size {size} is too small: {layer.name} "
+                                 f"receives {h} x {h}, less than its 2 x 2 window")
+            pool_inputs[layer.name] = h
+            h = conv_output_size(h, 2, stride=2, padding="valid")
+        elif layer.kind == "up":
+            h = 2 * h
+        else:  # concat
+            skip_h, skip_c = by_name[layer.skip][0], by_name[layer.skip][2]
+            if skip_h != h:
+                odd = [f"{name} receives {v} (odd)" for name, v in
+                       pool_inputs.items() if v % 2]
+                raise SkipMismatch(
+                    f"size {size} does not close: {layer.name} joins the "
+                    f"upsampled {h} x {h} map with {layer.skip}'s {skip_h} x "
+                    f"{skip_h} map; " + "; ".join(odd) + ", and max pooling "
+                    "floors an odd size, which upsampling by 2 cannot undo")
+            c = c + skip_c
+        by_name[layer.name] = (h, h, c)
+        rows.append(TraceRow(layer.name, layer.kind, (h, h, c), params))
+    return rows
+
+
+def skip_problem(size: int, in_channels: int = 3) -> tuple[str, int, int] | None:
+    """Why ``size`` does not close: ``(concat, upsampled_size, skip_size)``.
+
+    ``None`` when every concatenation lines up. The first failing
+    concatenation in the order the data flows is reported (the deepest one).
+
+    Examples
+    --------
+    >>> skip_problem(228) is None
+    True
+    >>> skip_problem(96)  # pool3 receives 17: floor(17/2) = 8, up to 16
+    ('concat1', 16, 17)
+    """
+    try:
+        trace_shapes(size, in_channels)
+    except SkipMismatch:
+        pass
+    else:
+        return None
+    # Trace again without the check to report the sizes.
+    h, sizes = size, {}
+    for layer in ARTICLE_LAYERS:
+        if layer.kind == "conv":
+            h = h - layer.kernel + 1
+        elif layer.kind == "convt":
+            h = h + layer.kernel - 1
+        elif layer.kind == "pool":
+            h = h // 2
+        elif layer.kind == "up":
+            h = 2 * h
+        elif sizes[layer.skip] != h:
+            return layer.name, h, sizes[layer.skip]
+        sizes[layer.name] = h
+    raise AssertionError("unreachable: trace_shapes found a mismatch")
+
+
+def closes(size: int) -> bool:
+    """True when every skip connection lines up for a ``size`` input (and the
+    input is large enough for every kernel).
+
+    Examples
+    --------
+    >>> closes(228), closes(226), closes(20)
+    (True, False, False)
+    """
+    try:
+        trace_shapes(size)
+    except ValueError:
+        return False
+    return True
+
+
+def valid_input_sizes(start: int = 1, stop: int = 257) -> list[int]:
+    """Every input size in ``range(start, stop)`` for which the network closes.
+
+    Found by tracing each size with :func:`trace_shapes` (no formula is
+    assumed); chapter 5 shows that the list is ``28 + 8j``, ``j >= 1``.
+
+    Examples
+    --------
+    >>> valid_input_sizes(1, 80)
+    [36, 44, 52, 60, 68, 76]
+    """
+    start = check_int(start, "start", minimum=1)
+    stop = check_int(stop, "stop", minimum=start)
+    return [s for s in range(start, stop) if closes(s)]
+
+
+def parameter_count(in_channels: int = 3) -> int:
+    """Number of trainable parameters (it does not depend on the input size).
+
+    Examples
+    --------
+    >>> parameter_count(), parameter_count(4)
+    (1152035, 1152323)
+    """
+    return sum(r.params for r in trace_shapes(ARTICLE_SIZE, in_channels))
+
+
+def _check_build(size, in_channels, output_activation):
+    in_channels = _check_channels(in_channels)
+    check_choice(output_activation, "output_activation", OUTPUT_ACTIVATIONS)
+    if size is None:
+        return None, in_channels
+    size = check_int(size, "size", minimum=1)
+    try:
+        trace_shapes(size, in_channels)
+    except ValueError as err:
+        good = [s for s in valid_input_sizes(max(1, size - 8), size + 9)]
+        raise ValueError(f"size={size} cannot be built: {err}. Sizes near it "
+                         f"that work: {good}") from err
+    return size, in_channels
+
+
+def build_keras(size: int = ARTICLE_SIZE, *, in_channels: int = 3,
+                output_activation: str = "relu"):
+    """The article's network as a ``keras.Model`` (functional API).
+
+    Parameters
+    ----------
+    size : int or None
+        Input side; must close (:func:`closes`): 228 in the article. ``None``
+        builds a fully convolutional model for any side, which fails at its
+        first concatenation when called on a side that does not close.
+    in_channels : int
+        3 (the article) or 4 (masked image plus the mask).
+    output_activation : {"relu", "sigmoid", "linear"}
+        The article ends in ReLU; the improved variant in a sigmoid.
+
+    Returns
+    -------
+    keras.Model mapping ``(n, size, size, in_channels)`` to
+    ``(n, size, size, 3)``; layers named as in :data:`ARTICLE_LAYERS`.
+    """
+    size, in_channels = _check_build(size, in_channels, output_activation)
+    import keras
+    from keras import layers
+
+    inputs = keras.Input((size, size, in_channels), name="input")
+    x, pre = inputs, {}
+    for layer in ARTICLE_LAYERS:
+        if layer.kind in ("conv", "convt"):
+            cls = layers.Conv2D if layer.kind == "conv" else layers.Conv2DTranspose
+            last = layer.name == _LAST
+            x = cls(layer.filters, layer.kernel, padding="valid", name=layer.name,
+                    activation=output_activation if last else None)(x)
+            pre[layer.name] = x
+            if not last:
+                x = layers.LeakyReLU(negative_slope=ALPHA,
+                                     name=f"act_{layer.name}")(x)
+        elif layer.kind == "pool":
+            x = layers.MaxPooling2D(2, name=layer.name)(x)
+        elif layer.kind == "up":
+            x = layers.UpSampling2D(2, name=layer.name)(x)
+        else:
+            x = layers.Concatenate(name=layer.name)([x, pre[layer.skip]])
+    return keras.Model(inputs, x, name="inpainting_autoencoder")
+
+
+def build_torch(size: int = ARTICLE_SIZE, *, in_channels: int = 3,
+                output_activation: str = "relu"):
+    """The same network as a ``torch.nn.Module`` (NCHW in and out).
+
+    Same arguments as :func:`build_keras`; ``size`` is only checked (a torch
+    module accepts any size, but only closing sizes run; ``None`` skips the
+    check). ``model(x, shapes)`` fills the dict ``shapes`` with every layer's
+    output ``(h, w, c)``. Submodules carry the
+    layer names of :data:`ARTICLE_LAYERS`; :func:`copy_keras_to_torch` copies
+    a Keras model's weights into it.
+    """
+    size, in_channels = _check_build(size, in_channels, output_activation)
+    import torch
+    from torch import nn
+
+    class InpaintingAutoencoder(nn.Module):
+        def __init__(self):
+            super().__init__()
+            channels = {}
+            c = in_channels
+            for layer in ARTICLE_LAYERS:
+                if layer.kind == "conv":
+                    self.add_module(layer.name,
+                                    nn.Conv2d(c, layer.filters, layer.kernel))
+                    c = layer.filters
+                elif layer.kind == "convt":
+                    self.add_module(layer.name, nn.ConvTranspose2d(
+                        c, layer.filters, layer.kernel))
+                    c = layer.filters
+                elif layer.kind == "concat":
+                    c = c + channels[layer.skip]
+                channels[layer.name] = c
+            self.output_activation = output_activation
+
+        def forward(self, x, shapes=None):
+            """``shapes``, a dict, receives each layer's ``(h, w, c)``."""
+            pre = {}
+            for layer in ARTICLE_LAYERS:
+                if layer.kind in ("conv", "convt"):
+                    x = getattr(self, layer.name)(x)
+                    pre[layer.name] = x
+                    if layer.name != _LAST:
+                        x = nn.functional.leaky_relu(x, ALPHA)
+                elif layer.kind == "pool":
+                    x = nn.functional.max_pool2d(x, 2)
+                elif layer.kind == "up":
+                    x = nn.functional.interpolate(x, scale_factor=2,
+                                                  mode="nearest")
+                else:
+                    x = torch.cat([x, pre[layer.skip]], dim=1)
+                if shapes is not None:
+                    shapes[layer.name] = (x.shape[2], x.shape[3], x.shape[1])
+            if self.output_activation == "relu":
+                x = torch.relu(x)
+            elif self.output_activation == "sigmoid":
+                x = torch.sigmoid(x)
+            return x
+
+    return InpaintingAutoencoder()
+
+
+def keras_weights(model) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """``{layer name: (kernel, bias)}`` of a :func:`build_keras` model, in
+    Keras layouts (conv ``(k, k, c_in, c_out)``, transposed ``(k, k, c_out,
+    c_in)``)."""
+    out = {}
+    for layer in ARTICLE_LAYERS:
+        if layer.kind in ("conv", "convt"):
+            kernel, bias = model.get_layer(layer.name).get_weights()
+            out[layer.name] = (np.asarray(kernel), np.asarray(bias))
+    return out
+
+
+def copy_keras_to_torch(keras_model, torch_model) -> None:
+    """Copy every kernel and bias of a Keras model into the PyTorch twin.
+
+    Both kernel layouts map with ``transpose(3, 2, 0, 1)``, no flip
+    (:mod:`companion.layouts`).
+    """
+    import torch
+
+    from ...layouts import conv_kernel_to_torch, transposed_kernel_to_torch
+
+    weights = keras_weights(keras_model)
+    with torch.no_grad():
+        for layer in ARTICLE_LAYERS:
+            if layer.kind not in ("conv", "convt"):
+                continue
+            kernel, bias = weights[layer.name]
+            to_torch = (conv_kernel_to_torch if layer.kind == "conv"
+                        else transposed_kernel_to_torch)
+            module = getattr(torch_model, layer.name)
+            if tuple(module.weight.shape) != to_torch(kernel).shape:
+                raise ValueError(
+                    f"torch_model.{layer.name} has weight shape "
+                    f"{tuple(module.weight.shape)}, the Keras layer gives "
+                    f"{to_torch(kernel).shape}; build both with the same "
+                    "in_channels")
+            module.weight.copy_(torch.from_numpy(to_torch(kernel)))
+            module.bias.copy_(torch.from_numpy(np.ascontiguousarray(bias)))
+
+
+def conv_transpose_valid(x, w, b=None):
+    """Valid stride-1 transposed convolution as a plain convolution.
+
+    For stride 1, Keras' ``Conv2DTranspose(padding="valid")`` with kernel
+    ``w`` of shape ``(k, k, c_out, c_in)`` equals a convolution of the input
+    padded by ``k - 1`` on every side with the kernel rotated by 180 degrees
+    and its channel axes swapped (chapter 2's zero-insertion view with no
+    zeros to insert). Output side ``h + k - 1``.
+
+    Examples
+    --------
+    >>> x = np.zeros((1, 2, 2, 1)); x[0, 0, 0, 0] = 1.0
+    >>> w = np.arange(4.0).reshape(2, 2, 1, 1)
+    >>> conv_transpose_valid(x, w)[0, :, :, 0]  # the kernel, scattered once
+    array([[0., 1., 0.],
+           [2., 3., 0.],
+           [0., 0., 0.]])
+    """
+    from ...conv import conv2d
+
+    x = check_array(x, "x", ndim=4)
+    w = check_array(w, "w", ndim=4)
+    k = w.shape[0]
+    flipped = np.ascontiguousarray(w[::-1, ::-1].transpose(0, 1, 3, 2))
+    return conv2d(x, flipped, b, padding=k - 1)
+
+
+def forward_numpy(weights, x, output_activation: str = "relu") -> np.ndarray:
+    """The network's forward pass with the companion's NumPy operations.
+
+    Parameters
+    ----------
+    weights : dict
+        ``{layer name: (kernel, bias)}`` in Keras layouts (:func:`keras_weights`).
+    x : ndarray of shape ``(n, size, size, in_channels)``
+    output_activation : {"relu", "sigmoid", "linear"}
+
+    Returns
+    -------
+    ndarray of shape ``(n, size, size, 3)``: the ground truth the Keras and
+    PyTorch models are checked against.
+    """
+    from ...conv import conv2d
+    from ...pooling import max_pool2d
+    from ...resize import upsample_repeat
+
+    x = check_array(x, "x", ndim=4)
+    check_choice(output_activation, "output_activation", OUTPUT_ACTIVATIONS)
+    if x.shape[1] != x.shape[2]:
+        raise ValueError(f"x must hold square images, got shape {x.shape}")
+    _check_build(x.shape[1], x.shape[3], output_activation)
+    pre = {}
+    for layer in ARTICLE_LAYERS:
+        if layer.kind in ("conv", "convt"):
+            kernel, bias = (np.asarray(a, dtype=x.dtype)
+                            for a in weights[layer.name])
+            op = conv2d if layer.kind == "conv" else conv_transpose_valid
+            x = op(x, kernel, bias)
+            pre[layer.name] = x
+            if layer.name != _LAST:
+                x = np.where(x > 0, x, ALPHA * x)
+        elif layer.kind == "pool":
+            x = max_pool2d(x, 2)
+        elif layer.kind == "up":
+            x = upsample_repeat(x, 2)
+        else:
+            x = np.concatenate([x, pre[layer.skip]], axis=-1)
+    if output_activation == "relu":
+        x = np.maximum(x, 0)
+    elif output_activation == "sigmoid":
+        x = 1 / (1 + np.exp(-x))
+    return x
