@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from harness import Case
 
-from companion.conv import conv2d
+from companion.conv import _im2col, _windows, conv2d, pad2d
 from companion.layouts import (
     conv_kernel_to_torch,
     nhwc_to_nchw,
@@ -77,6 +77,15 @@ def cases(framework: str) -> list[Case]:
         x, w = arrays(xs, ws)
         out.append(Case(name, lambda x=x, w=w: conv2d(x, w, padding="same"),
                         _conv(framework, x, w)))
+        if xs[-1] == 1:
+            # the matrix product of conv2d alone, its column matrix built
+            # beforehand: a floor for any im2col convolution of this shape
+            k = ws[0]
+            cols = _im2col(_windows(pad2d(x, k // 2), (k, k), xs[1:3], (1, 1),
+                                    (1, 1)))
+            wmat = w.reshape(-1, ws[-1])
+            out.append(Case("  its matrix product alone", lambda c=cols, m=wmat: c @ m,
+                            _conv(framework, x, w), target=None))
 
     x, w = arrays((8, 28, 28, 64), (4, 4, 32, 64))
     out.append(Case("conv_transpose2d 8x28x28x64 -> 32, 4x4 s2",

@@ -36,8 +36,9 @@ class Case:
     name: str
     ours: Callable[[], object]
     theirs: Callable[[], object]
-    #: minimum acceptable throughput ratio against PyTorch (torch time / ours)
-    target: float = 0.5
+    #: minimum acceptable throughput ratio against PyTorch (torch time / ours);
+    #: None for a row that only explains another (no verdict)
+    target: float | None = 0.5
 
 
 @dataclass
