@@ -76,6 +76,21 @@ def as_pair(value, name: str, minimum: int | None = None) -> tuple[int, int]:
     return v, v
 
 
+def per_axis(value, name: str, allow_none: bool = False) -> tuple:
+    """``(vertical, horizontal)`` from an int, a string (``"valid"``,
+    ``"same"``), None (with ``allow_none``) or a pair of those; ints must be
+    >= 0. What the strings mean is left to the caller."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise ValueError(f"{name} must be an int or a pair (vertical, "
+                             f"horizontal), got {_show(value)}")
+        items = tuple(value)
+    else:
+        items = (value, value)
+    return tuple(v if isinstance(v, str) or (v is None and allow_none)
+                 else check_int(v, name, minimum=0) for v in items)
+
+
 def check_choice(value, name: str, allowed: Sequence[str]) -> str:
     """Require ``value`` to be one of the strings in ``allowed``."""
     if not isinstance(value, str) or value not in allowed:

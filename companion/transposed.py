@@ -35,23 +35,11 @@ from ._validate import (
     check_int,
     check_nonempty,
     check_same_dtype,
+    per_axis,
 )
 from .conv import _col2im, conv2d
 from .conv import _prepare as _prepare_conv
 from .shapes import conv_transpose_crop, padding_mode
-
-
-def _per_axis(value, name, allow_none=False):
-    """``(vertical, horizontal)`` from an int, a pair, a string or None."""
-    if isinstance(value, (tuple, list)):
-        if len(value) != 2:
-            raise ValueError(f"{name} must be an int or a pair (vertical, "
-                             f"horizontal), got {value!r}")
-        items = tuple(value)
-    else:
-        items = (value, value)
-    return tuple(v if isinstance(v, str) or (v is None and allow_none)
-                 else check_int(v, name, minimum=0) for v in items)
 
 
 def _prepare(x, w, b, stride, padding, output_padding, dilation):
@@ -69,10 +57,10 @@ def _prepare(x, w, b, stride, padding, output_padding, dilation):
     b = check_bias(b, x, c_out)
     stride = as_pair(stride, "stride", minimum=1)
     dilation = as_pair(dilation, "dilation", minimum=1)
-    pads = _per_axis(padding, "padding")
+    pads = per_axis(padding, "padding")
     for p in pads:
         padding_mode(p)  # rejects unknown strings
-    ops = _per_axis(output_padding, "output_padding", allow_none=True)
+    ops = per_axis(output_padding, "output_padding", allow_none=True)
     crops = tuple(conv_transpose_crop(x.shape[1 + a], w.shape[a], stride[a],
                                       pads[a], ops[a], dilation[a])
                   for a in range(2))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import _show, as_pair
+from .._validate import as_pair, per_axis
 from ..shapes import (
     conv_output_size,
     conv_transpose_crop,
@@ -263,20 +263,8 @@ def conv_transpose_geometry(in_size, kernel, stride=1, padding=0,
     """
     in_shape, kernel, stride, dilation = _sizes(in_size, kernel, stride,
                                                 dilation)
-    if isinstance(padding, (tuple, list)):
-        if len(padding) != 2:
-            raise ValueError(f"padding must be an int, a pair (ph, pw), 'valid'"
-                             f" or 'same'; got {_show(padding)}")
-        pads = tuple(padding)
-    else:
-        pads = (padding, padding)
-    if isinstance(output_padding, (tuple, list)):
-        if len(output_padding) != 2:
-            raise ValueError(f"output_padding must be None, an int or a pair, "
-                             f"got {_show(output_padding)}")
-        ops = tuple(output_padding)
-    else:
-        ops = (output_padding, output_padding)
+    pads = per_axis(padding, "padding")
+    ops = per_axis(output_padding, "output_padding", allow_none=True)
     crops = [conv_transpose_crop(in_shape[a], kernel[a], stride[a], pads[a],
                                  ops[a], dilation[a]) for a in range(2)]
     return ConvTransposeGeometry(in_shape, kernel, stride, dilation,
