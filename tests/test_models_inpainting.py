@@ -469,3 +469,26 @@ def test_fit_keras_lowers_the_loss_on_a_tiny_set():
     assert hist[-1][1] < 0.5 * hist[0][1]
     with pytest.raises(ValueError, match="inputs holds 7 images but originals 8"):
         ip.fit_keras(model, x[:7], x, m)
+    with pytest.raises(ValueError, match="steps_per_execution must be >= 1"):
+        ip.fit_keras(model, x, x, m, steps_per_execution=0)
+
+
+def test_steps_per_execution_runs_the_same_steps():
+    """Two steps per compiled call: the same weights, the same logged steps."""
+    from companion.utils import set_seeds
+
+    rng = np.random.default_rng(1)
+    x = rng.random((8, 36, 36, 3)).astype(np.float32)
+    m = ip.random_square_masks(8, 36, 8, seed=1)
+    net_in = ip.with_mask_channel(ip.cut_holes(x, m), m)
+    weights, logs = [], []
+    for spe in (1, 2):
+        set_seeds(0)
+        model = ip.build_keras(36, in_channels=4, output_activation="sigmoid")
+        hist = ip.fit_keras(model, net_in, x, m, epochs=2, batch_size=2,
+                            log_every=2, log=None, steps_per_execution=spe)
+        weights.append(model.get_weights())
+        logs.append([step for step, _ in hist])
+    assert logs[0] == logs[1] == [2, 4, 6, 8]
+    for a, b in zip(*weights):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
