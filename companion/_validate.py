@@ -119,6 +119,17 @@ def check_nonempty(a: np.ndarray, name: str,
             "spatial size, channel count and kernel size must be at least 1")
 
 
+def check_data_and_kernel(x, w) -> tuple[np.ndarray, np.ndarray]:
+    """An NHWC batch and a 4-D kernel of the same float dtype, none empty
+    (the batch may hold zero images)."""
+    x = check_array(x, "x", ndim=4)
+    w = check_array(w, "w", ndim=4)
+    check_same_dtype(x, w, "x", "w")
+    check_nonempty(x, "x", axes=(1, 2, 3))
+    check_nonempty(w, "w")
+    return x, w
+
+
 def check_bias(b, x: np.ndarray, n_out: int) -> np.ndarray | None:
     """``None``, or a 1-D bias of ``n_out`` values with the dtype of ``x``."""
     if b is None:

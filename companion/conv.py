@@ -19,9 +19,8 @@ from ._validate import (
     as_pair,
     check_array,
     check_bias,
+    check_data_and_kernel,
     check_int,
-    check_nonempty,
-    check_same_dtype,
 )
 from .shapes import conv_output_size, resolve_padding2d
 
@@ -60,11 +59,7 @@ def pad2d(x, padding, value: float = 0.0) -> np.ndarray:
 
 def _prepare(x, w, b, stride, padding, dilation, groups):
     """Validate a conv2d call; return everything both versions need."""
-    x = check_array(x, "x", ndim=4)
-    w = check_array(w, "w", ndim=4)
-    check_same_dtype(x, w, "x", "w")
-    check_nonempty(x, "x", axes=(1, 2, 3))
-    check_nonempty(w, "w")
+    x, w = check_data_and_kernel(x, w)
     groups = check_int(groups, "groups", minimum=1)
     stride = as_pair(stride, "stride", minimum=1)
     dilation = as_pair(dilation, "dilation", minimum=1)

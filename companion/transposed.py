@@ -32,9 +32,9 @@ from ._validate import (
     as_pair,
     check_array,
     check_bias,
+    check_data_and_kernel,
     check_int,
     check_nonempty,
-    check_same_dtype,
     per_axis,
 )
 from .conv import _col2im, conv2d
@@ -44,11 +44,7 @@ from .shapes import conv_transpose_crop, padding_mode
 
 def _prepare(x, w, b, stride, padding, output_padding, dilation):
     """Validate a transposed-convolution call; return the per-axis crops."""
-    x = check_array(x, "x", ndim=4)
-    w = check_array(w, "w", ndim=4)
-    check_same_dtype(x, w, "x", "w")
-    check_nonempty(x, "x", axes=(1, 2, 3))
-    check_nonempty(w, "w")
+    x, w = check_data_and_kernel(x, w)
     kh, kw, c_out, c_in = w.shape
     if x.shape[3] != c_in:
         raise ValueError(
@@ -176,6 +172,7 @@ def phase_kernel(w, stride=1):
            [ 2.,  0.]])
     """
     w = check_array(w, "w", ndim=4)
+    check_nonempty(w, "w")
     sh, sw = as_pair(stride, "stride", minimum=1)
     kh, kw, c_out, c_in = w.shape
     th, tw = -(-kh // sh), -(-kw // sw)  # taps per phase, rounded up
