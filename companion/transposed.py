@@ -194,6 +194,8 @@ def _phases(x, w, stride):
     th, tw = k.shape[:2]
     y = conv2d(x, k, padding=((th - 1, th - 1), (tw - 1, tw - 1)))
     n, h, w_out, _ = y.shape
+    # pixel_shuffle (TensorFlow's order) with separate factors for rows and
+    # columns; companion.subpixel.pixel_shuffle takes one factor
     return y.reshape(n, h, w_out, sh, sw, c_out).transpose(
         0, 1, 3, 2, 4, 5).reshape(n, h * sh, w_out * sw, c_out)
 
