@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 from harness import Case
 
-from companion.conv import _im2col, _windows, conv2d, pad2d
+from companion.conv import conv2d, pad2d
+from companion.im2col import im2col, receptive_fields
 from companion.layouts import (
     conv_kernel_to_torch,
     nhwc_to_nchw,
@@ -81,8 +82,8 @@ def cases(framework: str) -> list[Case]:
             # the matrix product of conv2d alone, its column matrix built
             # beforehand: a floor for any im2col convolution of this shape
             k = ws[0]
-            cols = _im2col(_windows(pad2d(x, k // 2), (k, k), xs[1:3], (1, 1),
-                                    (1, 1)))
+            cols = im2col(receptive_fields(pad2d(x, k // 2), (k, k), xs[1:3],
+                                           (1, 1), (1, 1)))
             wmat = w.reshape(-1, ws[-1])
             out.append(Case("  its matrix product alone", lambda c=cols, m=wmat: c @ m,
                             _conv(framework, x, w), target=None))

@@ -19,7 +19,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import check_array, check_same_dtype
-from .conv import _col2im, _im2col, _prepare, _windows, pad2d
+from .conv import pad2d
+from .im2col import col2im, im2col, prepare_conv2d, receptive_fields
 from .pooling import max_pool2d
 
 
@@ -57,7 +58,7 @@ def conv2d_backward(dout, x, w, *, stride=1, padding="valid", dilation=1,
     (array([[ 8., 12.],
            [20., 24.]]), array([4.]))
     """
-    x, w, _, stride, pad, dilation, groups, out_hw = _prepare(
+    x, w, _, stride, pad, dilation, groups, out_hw = prepare_conv2d(
         x, w, None, stride, padding, dilation, groups)
     dout = check_array(dout, "dout", ndim=4)
     check_same_dtype(x, dout, "x", "dout")
@@ -68,7 +69,7 @@ def conv2d_backward(dout, x, w, *, stride=1, padding="valid", dilation=1,
             f"dout must have the shape of conv2d's output {(n, *out_hw, c_out)},"
             f" got {dout.shape}")
     xp = pad2d(x, pad)
-    win = _windows(xp, (kh, kw), out_hw, stride, dilation)
+    win = receptive_fields(xp, (kh, kw), out_hw, stride, dilation)
     c_out_g = c_out // groups
     dout2 = dout.reshape(n * out_hw[0] * out_hw[1], c_out)
     dw = np.empty_like(w)
@@ -76,13 +77,13 @@ def conv2d_backward(dout, x, w, *, stride=1, padding="valid", dilation=1,
     for g in range(groups):
         ci = slice(g * c_in_g, (g + 1) * c_in_g)
         co = slice(g * c_out_g, (g + 1) * c_out_g)
-        cols = _im2col(win[:, :, :, ci])  # (P, kh*kw*c_in_g)
+        cols = im2col(win[:, :, :, ci])  # (P, kh*kw*c_in_g)
         dw[:, :, :, co] = (cols.T @ dout2[:, co]).reshape(kh, kw, c_in_g,
                                                           c_out_g)
         wmat = w[:, :, :, co].reshape(kh * kw * c_in_g, c_out_g)
         dcols[..., ci] = (dout2[:, co] @ wmat.T).reshape(n, *out_hw, kh, kw,
                                                          c_in_g)
-    dxp = _col2im(dcols, xp.shape[1:3], stride, dilation)
+    dxp = col2im(dcols, xp.shape[1:3], stride, dilation)
     (top, _), (left, _) = pad
     dx = dxp[:, top:top + x.shape[1], left:left + x.shape[2]]
     return np.ascontiguousarray(dx), dw, dout.sum(axis=(0, 1, 2))

@@ -6,23 +6,17 @@ input channels of the group of ``o``. Like TensorFlow and PyTorch, the kernel
 is not flipped.
 
 :func:`conv2d_naive` is that formula as a loop; :func:`conv2d` is the same
-computation as one matrix product over the receptive fields (im2col), the
-version models and benchmarks use.
+computation as one matrix product over the receptive fields (im2col, built by
+:mod:`companion.im2col`), the version models and benchmarks use.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
-from ._validate import (
-    as_pair,
-    check_array,
-    check_bias,
-    check_data_and_kernel,
-    check_int,
-)
-from .shapes import conv_output_size, resolve_padding2d
+from ._validate import check_array
+from .im2col import column_blocks, im2col, prepare_conv2d, receptive_fields
+from .shapes import resolve_padding2d
 
 
 def pad2d(x, padding, value: float = 0.0) -> np.ndarray:
@@ -55,88 +49,6 @@ def pad2d(x, padding, value: float = 0.0) -> np.ndarray:
         padding, x.shape[1:3], (1, 1), (1, 1), (1, 1))
     return np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)),
                   constant_values=value)
-
-
-def _prepare(x, w, b, stride, padding, dilation, groups):
-    """Validate a conv2d call; return everything both versions need."""
-    x, w = check_data_and_kernel(x, w)
-    groups = check_int(groups, "groups", minimum=1)
-    stride = as_pair(stride, "stride", minimum=1)
-    dilation = as_pair(dilation, "dilation", minimum=1)
-    kh, kw, c_in_g, c_out = w.shape
-    c_in = x.shape[3]
-    if c_in % groups or c_out % groups:
-        raise ValueError(
-            f"groups={groups} must divide the input channels ({c_in}) and the "
-            f"output channels ({c_out})")
-    if c_in_g * groups != c_in:
-        raise ValueError(
-            f"w has {c_in_g} input channels per group but x has {c_in} channels"
-            f" and groups={groups} (expected w.shape[2] == {c_in // groups}); "
-            "w must be (kh, kw, c_in / groups, c_out)")
-    b = check_bias(b, x, c_out)
-    pad = resolve_padding2d(padding, x.shape[1:3], (kh, kw), stride, dilation)
-    out_hw = tuple(
-        conv_output_size(x.shape[1 + a], w.shape[a], stride[a], pad[a],
-                         dilation[a]) for a in range(2))
-    return x, w, b, stride, pad, dilation, groups, out_hw
-
-
-#: Largest column matrix :func:`conv2d` builds at once (bytes): small enough
-#: to stay in cache, large enough for an efficient matrix product.
-_CHUNK_BYTES = 2**23
-
-
-def _blocks(n, rows, row_bytes):
-    """Split ``n`` images of ``rows`` output rows into contiguous blocks of at
-    most ``_CHUNK_BYTES`` of columns: several images, or rows of one image."""
-    per_block = max(1, _CHUNK_BYTES // max(row_bytes, 1))  # output rows per block
-    if per_block >= rows:
-        images = per_block // rows
-        return [np.s_[i:i + images] for i in range(0, n, images)]
-    return [np.s_[i:i + 1, r:r + per_block] for i in range(n)
-            for r in range(0, rows, per_block)]
-
-
-def _windows(xp, kernel, out_hw, stride, dilation):
-    """Every receptive field as a view: shape ``(n, oh, ow, c, kh, kw)``."""
-    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
-    extent = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
-    win = sliding_window_view(xp, extent, axis=(1, 2))
-    return win[:, ::sh, ::sw, :, ::dh, ::dw][:, :out_hw[0], :out_hw[1]]
-
-
-def _im2col(win):
-    """Receptive fields ``(n, oh, ow, c, kh, kw)`` as a matrix ``(P, kh*kw*c)``.
-
-    Row ``(n, y, x)`` holds the field of output pixel ``(y, x)`` in the order
-    ``(i, j, c)`` of the HWIO kernel. With few channels the copy is made
-    tap-major (each tap a plain 2-D strided copy) and a transposed view is
-    returned; BLAS reads it as is.
-    """
-    n, oh, ow, c, kh, kw = win.shape
-    if c >= 8:
-        return win.transpose(0, 1, 2, 4, 5, 3).reshape(n * oh * ow, kh * kw * c)
-    cols_t = np.ascontiguousarray(win.transpose(4, 5, 3, 0, 1, 2))
-    return cols_t.reshape(kh * kw * c, n * oh * ow).T
-
-
-def _col2im(cols, size_hw, stride, dilation):
-    """Sum receptive-field values back into an image (im2col's adjoint).
-
-    ``out[:, y*s + i*d, x*s + j*d, :] += cols[:, y, x, i, j, :]`` for an array
-    ``cols`` of shape ``(n, oh, ow, kh, kw, c)``; ``out`` has shape
-    ``(n, *size_hw, c)``. Used by the transposed convolution and the
-    backward pass.
-    """
-    n, oh, ow, kh, kw, c = cols.shape
-    (sh, sw), (dh, dw) = stride, dilation
-    out = np.zeros((n, *size_hw, c), dtype=cols.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            out[:, i * dh:i * dh + (oh - 1) * sh + 1:sh,
-                j * dw:j * dw + (ow - 1) * sw + 1:sw, :] += cols[:, :, :, i, j, :]
-    return out
 
 
 def conv2d(x, w, b=None, *, stride=1, padding="valid", dilation=1, groups=1):
@@ -177,19 +89,19 @@ def conv2d(x, w, b=None, *, stride=1, padding="valid", dilation=1, groups=1):
     >>> conv2d(x, w, padding="same").shape
     (1, 4, 4, 1)
     """
-    x, w, b, stride, pad, dilation, groups, out_hw = _prepare(
+    x, w, b, stride, pad, dilation, groups, out_hw = prepare_conv2d(
         x, w, b, stride, padding, dilation, groups)
     kh, kw, c_in_g, c_out = w.shape
     n, (oh, ow) = x.shape[0], out_hw
-    win = _windows(pad2d(x, pad), (kh, kw), out_hw, stride, dilation)
+    win = receptive_fields(pad2d(x, pad), (kh, kw), out_hw, stride, dilation)
     c_out_g = c_out // groups
     out = np.empty((n, oh, ow, c_out), dtype=x.dtype)
-    for block in _blocks(n, oh, ow * kh * kw * c_in_g * x.itemsize):
+    for block in column_blocks(n, oh, ow * kh * kw * c_in_g * x.itemsize):
         target = out[block].reshape(-1, c_out)  # a view: blocks are contiguous
         for g in range(groups):
             ci = slice(g * c_in_g, (g + 1) * c_in_g)
             co = slice(g * c_out_g, (g + 1) * c_out_g)
-            cols = _im2col(win[block][:, :, :, ci])  # (pixels, kh*kw*c_in_g)
+            cols = im2col(win[block][:, :, :, ci])  # (pixels, kh*kw*c_in_g)
             wmat = w[:, :, :, co].reshape(kh * kw * c_in_g, c_out_g)
             np.matmul(cols, wmat, out=target[:, co])
     if b is not None:
@@ -213,7 +125,7 @@ def conv2d_naive(x, w, b=None, *, stride=1, padding="valid", dilation=1,
     array([[10., 18.],
            [42., 50.]])
     """
-    x, w, b, (sh, sw), pad, (dh, dw), groups, (oh, ow) = _prepare(
+    x, w, b, (sh, sw), pad, (dh, dw), groups, (oh, ow) = prepare_conv2d(
         x, w, b, stride, padding, dilation, groups)
     kh, kw, c_in_g, c_out = w.shape
     c_out_g = c_out // groups

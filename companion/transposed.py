@@ -37,8 +37,8 @@ from ._validate import (
     check_nonempty,
     per_axis,
 )
-from .conv import _col2im, conv2d
-from .conv import _prepare as _prepare_conv
+from .conv import conv2d
+from .im2col import col2im, prepare_conv2d
 from .shapes import conv_transpose_crop, padding_mode
 
 
@@ -131,7 +131,7 @@ def conv_transpose2d(x, w, b=None, *, stride=1, padding=0, output_padding=None,
         # every input pixel times the whole kernel: (n*h*w, kh*kw*c_out)
         cols = x.reshape(n * h * w_in, c_in) @ w.reshape(kh * kw * c_out, c_in).T
         cols = cols.reshape(n, h, w_in, kh, kw, c_out)
-        full = _col2im(cols, _full_size(x.shape, w.shape, stride, dilation),
+        full = col2im(cols, _full_size(x.shape, w.shape, stride, dilation),
                        stride, dilation)
     out = _crop(full, crops)
     return out + b if b is not None else np.ascontiguousarray(out)
@@ -317,7 +317,7 @@ def conv_matrix(input_shape, w, stride=1, padding=0, dilation=1):
             f"input_shape must be (h, w, c_in), got {input_shape!r}")
     h, w_in, c_in = (check_int(v, "input_shape", minimum=1) for v in input_shape)
     x = np.zeros((1, h, w_in, c_in), dtype=w.dtype)
-    _, w, _, (sh, sw), pad, (dh, dw), _, (oh, ow) = _prepare_conv(
+    _, w, _, (sh, sw), pad, (dh, dw), _, (oh, ow) = prepare_conv2d(
         x, w, None, stride, padding, dilation, 1)
     kh, kw, _, c_out = w.shape
     size = oh * ow * c_out * h * w_in * c_in
