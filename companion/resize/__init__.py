@@ -40,7 +40,15 @@ step in double precision as Pillow does.
 One module per step: ``companion.resize.kernels`` (the 1-D kernels),
 ``companion.resize.coords`` (the coordinate mapping and the checks),
 ``companion.resize.naive`` and ``companion.resize.fast`` (the two
-resizers) and ``companion.resize.upsample`` (layers built on them).
+resizers) and ``companion.resize.upsample`` (layers built on them). Each
+library's floating-point steps live in one module, which names the version
+it matches and the source files it follows, and gives the taps of one axis
+both per pixel (``taps``, for the naive resizer) and for a whole axis
+(``tap_arrays``, for the fast one):
+
+- ``companion.resize.like_tensorflow``: TensorFlow 2.21.0 (``tf``, ``tf1``);
+- ``companion.resize.like_torch``: PyTorch 2.13.0, CPU (``torch``);
+- ``companion.resize.like_opencv``: OpenCV 5.0.0 (``opencv``).
 """
 
 from __future__ import annotations

@@ -1,19 +1,17 @@
 """Which input coordinate each output samples, and the arguments' checks.
 
-:func:`source_coordinate` is the exact mapping of each convention (chapter 3);
-the scale and fused multiply-add helpers repeat the libraries' own rounding for
-the per-convention taps of :mod:`companion.resize.naive` and
-:mod:`companion.resize.fast`.
+:func:`source_coordinate` is the exact mapping of each convention (chapter 3),
+in float64. The libraries' own rounding of it lives in one module per library:
+:mod:`companion.resize.like_tensorflow`, :mod:`companion.resize.like_torch`
+and :mod:`companion.resize.like_opencv`. :func:`check_method` and
+:func:`as_batch` are the checks every resizer shares.
 """
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
 
 from .._validate import check_array, check_choice, check_int
-from .kernels import _F32
 
 #: Interpolation methods. ``nearest-exact`` is PyTorch's name (OpenCV:
 #: ``INTER_NEAREST_EXACT``); TensorFlow 2's ``nearest`` already behaves like it.
@@ -22,7 +20,12 @@ METHODS = ("nearest", "nearest-exact", "bilinear", "bicubic")
 CONVENTIONS = ("tf", "tf1", "torch", "opencv")
 
 
-def _check_method(method, convention, align_corners) -> tuple[str, str, bool]:
+def check_method(method, convention, align_corners) -> tuple[str, str, bool]:
+    """Check a method, a convention and ``align_corners`` together.
+
+    Returns them normalised; raises ``ValueError``/``TypeError`` naming the
+    argument for a combination the library itself does not offer.
+    """
     method = check_choice(method, "method", METHODS)
     convention = check_choice(convention, "convention", CONVENTIONS)
     if not isinstance(align_corners, (bool, np.bool_)):
@@ -44,7 +47,7 @@ def _check_method(method, convention, align_corners) -> tuple[str, str, bool]:
     return method, convention, align_corners
 
 
-def _as_batch(x) -> tuple[np.ndarray, bool]:
+def as_batch(x) -> tuple[np.ndarray, bool]:
     """Check ``x`` and return it as ``(n, h, w, c)`` plus whether it was 3-D."""
     x = check_array(x, "x", ndim=(3, 4))
     if 0 in x.shape:
@@ -89,7 +92,7 @@ def source_coordinate(dst, in_size, out_size, convention="tf", align_corners=Fal
     >>> source_coordinate(np.arange(3), 2, 3, "torch", method="nearest")
     array([0.        , 0.66666667, 1.33333333])
     """
-    method, convention, align_corners = _check_method(method, convention,
+    method, convention, align_corners = check_method(method, convention,
                                                       align_corners)
     in_size = check_int(in_size, "in_size", minimum=1)
     out_size = check_int(out_size, "out_size", minimum=1)
@@ -102,35 +105,3 @@ def source_coordinate(dst, in_size, out_size, convention="tf", align_corners=Fal
     if legacy:
         return d * (in_size / out_size)
     return (d + 0.5) * (in_size / out_size) - 0.5
-
-
-def _tf_scale(in_size: int, out_size: int, align_corners: bool):
-    """``CalculateResizeScale`` in float32."""
-    if align_corners and out_size > 1:
-        return _F32(in_size - 1) / _F32(out_size - 1)
-    return _F32(in_size) / _F32(out_size)
-
-
-def _torch_scale(in_size, out_size, align_corners, ct):
-    """``area_pixel_compute_scale`` in the op-math type ``ct``."""
-    if align_corners:
-        return ct(in_size - 1) / ct(out_size - 1) if out_size > 1 else ct(0)
-    return ct(in_size) / ct(out_size)
-
-
-def _fma(a, b, c, ct):
-    """``a*b + c`` rounded once to ``ct``: the fused multiply-add that PyTorch's
-    AVX2/AVX-512 CPU kernels compile ``scale * (dst + 0.5) - 0.5`` into."""
-    b = np.asarray(b, dtype=ct)
-    if ct is _F32:  # a float32 product is exact in float64
-        return (np.float64(a) * b.astype(np.float64) + np.float64(c)).astype(_F32)
-    fa, fc = Fraction(float(a)), Fraction(float(c))
-    exact = [float(fa * Fraction(float(v)) + fc) for v in b.ravel()]
-    return np.array(exact, dtype=np.float64).reshape(b.shape)
-
-
-def _torch_vectorised(c, h, w, oh, ow) -> bool:
-    """Whether ``F.interpolate`` on a contiguous NCHW tensor runs PyTorch's
-    channels-last CPU kernel (``_use_vectorized_kernel_cond_2d``), whose nearest
-    indices use a float32 scale, rather than the generic one (op-math scale)."""
-    return oh + ow <= 128 or (c > 3 and h * w == 1)

@@ -12,113 +12,22 @@ import functools
 import numpy as np
 
 from .._validate import as_pair
-from .coords import (
-    _as_batch,
-    _check_method,
-    _fma,
-    _tf_scale,
-    _torch_scale,
-    _torch_vectorised,
-)
-from .kernels import _F32, _TABLE_SIZE, CUBIC_A, _tf_cubic_table
+from . import like_opencv, like_tensorflow, like_torch
+from .coords import as_batch, check_method
 
 
 def _tap_arrays(n_in, n_out, method, convention, align_corners, ct,
-                torch_vec=False):
-    """Vectorised :func:`companion.resize.naive._taps`: indices ``(n_out, k)``
-    and weights ``(n_out, k)``."""
-    last = n_in - 1
-    dst = np.arange(n_out)
-    one = np.ones((n_out, 1))
-
-    def nearest(i):
-        return np.clip(i, 0, last).astype(np.intp)[:, None], one
-
+                channels_last=False):
+    """Input indices ``(n_out, k)`` and weights ``(n_out, k)`` of one axis, in
+    the arithmetic of ``convention``'s library: the ``taps`` of
+    :func:`companion.resize.naive._taps` for every output index at once."""
     if convention in ("tf", "tf1"):
-        scale = _tf_scale(n_in, n_out, align_corners)
-        d32 = dst.astype(_F32)
-        if method == "nearest":
-            if convention == "tf":
-                return nearest(np.floor((d32 + _F32(0.5)) * scale))
-            v = d32 * scale
-            i = np.floor(v)
-            if align_corners:
-                i = i + (v - i >= 0.5)
-            return nearest(i)
-        src = (d32 + _F32(0.5)) * scale - _F32(0.5) if convention == "tf" \
-            else d32 * scale
-        lo = np.floor(src)
-        frac = (src - lo).astype(_F32)
-        lo = lo.astype(np.intp)
-        if method == "bilinear":
-            idx = np.stack([lo, np.ceil(src).astype(np.intp)], axis=1)
-            w = np.stack([1.0 - frac.astype(np.float64), frac], axis=1)
-            return np.clip(idx, 0, last), w
-        table = _tf_cubic_table(CUBIC_A[convention])
-        k = np.rint(frac * _F32(_TABLE_SIZE)).astype(np.intp)
-        w = np.stack([table[k, 1], table[k, 0], table[_TABLE_SIZE - k, 0],
-                      table[_TABLE_SIZE - k, 1]], axis=1)
-        idx = lo[:, None] + np.arange(-1, 3)
-        if convention == "tf":
-            w = np.where((idx >= 0) & (idx <= last), w, _F32(0))
-            total = ((w[:, 0] + w[:, 1]) + w[:, 2]) + w[:, 3]
-            w = w * (_F32(1) / total)[:, None]
-        return np.clip(idx, 0, last), w.astype(np.float64)
-
+        return like_tensorflow.tap_arrays(n_in, n_out, method, convention,
+                                          align_corners)
     if convention == "torch":
-        if method.startswith("nearest"):
-            if torch_vec:
-                scale = _F32(n_in) / _F32(n_out)
-                v = (dst.astype(_F32) * scale if method == "nearest"
-                     else ((dst + 0.5) * float(scale)).astype(_F32))
-            else:
-                scale = ct(n_in) / ct(n_out)
-                if method == "nearest":
-                    v = (dst.astype(ct) * scale).astype(_F32)
-                else:
-                    src = _fma(scale, dst.astype(ct) + ct(0.5), -0.5, ct)
-                    v = (src.astype(np.float64) + 0.5).astype(_F32)
-            return nearest(np.floor(v))
-        scale = _torch_scale(n_in, n_out, align_corners, ct)
-        d = dst.astype(ct)
-        src = scale * d if align_corners else _fma(scale, d + ct(0.5), -0.5, ct)
-        if method == "bilinear":
-            src = np.maximum(src, ct(0))
-        i0 = np.minimum(np.floor(src), last)
-        t = np.clip(src - i0, ct(0), ct(1))
-        i0 = i0.astype(np.intp)
-        if method == "bilinear":
-            idx = np.stack([i0, np.minimum(i0 + 1, last)], axis=1)
-            return idx, np.stack([1 - t, t], axis=1).astype(np.float64)
-        a = ct(CUBIC_A["torch"])
-        far = [((a * x - 5 * a) * x + 8 * a) * x - 4 * a for x in (t + 1, 2 - t)]
-        near = [((a + 2) * x - (a + 3)) * x * x + 1 for x in (t, 1 - t)]
-        w = np.stack([far[0], near[0], near[1], far[1]], axis=1)
-        idx = np.clip(i0[:, None] + np.arange(-1, 3), 0, last)
-        return idx, w.astype(np.float64)
-
-    if method == "nearest":
-        return nearest(np.floor(dst * (1.0 / (n_out / n_in))))
-    if method == "nearest-exact":
-        step = n_in / n_out
-        pos = np.add.accumulate(np.r_[0.5 * step, np.full(n_out - 1, step)])
-        return nearest(np.floor(pos))
-    fx = ((dst + 0.5) * (1.0 / (n_out / n_in)) - 0.5).astype(_F32)
-    sx = np.floor(fx)
-    fx = (fx - sx).astype(_F32)
-    sx = sx.astype(np.intp)
-    if method == "bilinear":
-        fx = np.where((sx < 0) | (sx >= last), _F32(0), fx)
-        sx = np.clip(sx, 0, last)
-        idx = np.stack([sx, np.minimum(sx + 1, last)], axis=1)
-        return idx, np.stack([_F32(1) - fx, fx], axis=1).astype(np.float64)
-    a, one = _F32(CUBIC_A["opencv"]), _F32(1)
-    w0 = ((a * (fx + one) - 5 * a) * (fx + one) + 8 * a) * (fx + one) - 4 * a
-    w1 = ((a + 2) * fx - (a + 3)) * fx * fx + one
-    w2 = ((a + 2) * (one - fx) - (a + 3)) * (one - fx) * (one - fx) + one
-    w3 = one - w0 - w1 - w2
-    w = np.stack([w0, w1, w2, w3], axis=1).astype(np.float64)
-    return np.clip(sx[:, None] + np.arange(-1, 3), 0, last), w
+        return like_torch.tap_arrays(n_in, n_out, method, align_corners, ct,
+                                     channels_last)
+    return like_opencv.tap_arrays(n_in, n_out, method)
 
 
 def _weight_matrix(idx, w, n_in) -> np.ndarray:
@@ -176,21 +85,21 @@ def resize(x, size, method, *, convention="tf", align_corners=False):
     >>> resize(x, (1, 6), "nearest", convention="torch")[0, 0, :, 0]
     array([0., 0., 1., 2., 2., 3.])
     """
-    x4, squeeze = _as_batch(x)
+    x4, squeeze = as_batch(x)
     size = as_pair(size, "size", minimum=1)
-    method, convention, align_corners = _check_method(method, convention,
+    method, convention, align_corners = check_method(method, convention,
                                                       align_corners)
-    ct = np.float64 if x4.dtype == np.float64 else _F32
+    ct = np.float64 if x4.dtype == np.float64 else np.float32
     n, h, w, c = x4.shape
     (oh, ow) = size
     args = (method, convention, align_corners, ct,
-            _torch_vectorised(c, h, w, oh, ow))
+            like_torch.uses_channels_last_kernel(c, h, w, oh, ow))
     iy, wy = _tap_arrays(h, oh, *args)
     ix, wx = _tap_arrays(w, ow, *args)
     if method.startswith("nearest"):
         out = x4[:, iy[:, 0]][:, :, ix[:, 0]]
     else:
-        work = np.float64 if x4.dtype == np.float64 else _F32
+        work = np.float64 if x4.dtype == np.float64 else np.float32
         my = _weight_matrix(iy, wy, h).astype(work)
         mx = _weight_matrix(ix, wx, w).astype(work)
         with _one_blas_thread():

@@ -1,22 +1,19 @@
-"""The 1-D interpolation kernels, and TensorFlow's table of cubic coefficients.
+"""The 1-D interpolation kernels.
 
-:func:`linear_kernel` and :func:`cubic_kernel` are what chapter 3 plots; the
-resizers of :mod:`companion.resize.naive` and :mod:`companion.resize.fast`
-evaluate them with each library's own arithmetic (TensorFlow reads the cubic
-weights from a 1024-entry table, :func:`_tf_cubic_table`).
+:func:`linear_kernel` and :func:`cubic_kernel` are what chapter 3 plots, in
+float64. The resizers evaluate them with each library's own arithmetic, in
+:mod:`companion.resize.like_tensorflow` (which reads the cubic weights from a
+1024-entry table), :mod:`companion.resize.like_torch` and
+:mod:`companion.resize.like_opencv`.
 """
 
 from __future__ import annotations
-
-import functools
 
 import numpy as np
 
 #: Cubic parameter ``a`` of each convention (``tf1`` is the legacy TF kernel).
 CUBIC_A = {"tf": -0.5, "tf1": -0.75, "torch": -0.75, "opencv": -0.75}
 
-_TABLE_SIZE = 1024  # tensorflow/core/kernels/image/resize_bicubic_op.cc
-_F32 = np.float32
 
 
 def linear_kernel(t):
@@ -72,20 +69,3 @@ def cubic_kernel(t, a=-0.5):
     near = ((a + 2) * t - (a + 3)) * t * t + 1
     far = ((a * t - 5 * a) * t + 8 * a) * t - 4 * a
     return np.where(t <= 1, near, np.where(t < 2, far, 0.0))
-
-
-@functools.lru_cache(maxsize=None)
-def _tf_cubic_table(a: float) -> np.ndarray:
-    """TensorFlow's ``InitCoeffsTable(a)``: shape ``(1025, 2)``, float32.
-
-    Row ``i`` holds the kernel at ``i/1024`` and at ``1 + i/1024``, evaluated in
-    double precision and stored as float, as resize_bicubic_op.cc does.
-    """
-    x = (np.arange(_TABLE_SIZE + 1) * 1.0 / _TABLE_SIZE).astype(_F32)
-    x = x.astype(np.float64)
-    near = ((a + 2) * x - (a + 3)) * x * x + 1
-    x1 = x + 1.0
-    far = ((a * x1 - 5 * a) * x1 + 8 * a) * x1 - 4 * a
-    table = np.stack([near, far], axis=1).astype(_F32)
-    table.flags.writeable = False
-    return table

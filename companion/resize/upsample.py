@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validate import as_pair, check_array, check_int
-from .coords import _as_batch, _check_method
+from .coords import as_batch, check_method
 from .fast import resize
 
 
@@ -35,7 +35,7 @@ def upsample_repeat(x, factor):
     array([[1., 1., 2., 2.],
            [1., 1., 2., 2.]])
     """
-    x4, squeeze = _as_batch(x)
+    x4, squeeze = as_batch(x)
     fh, fw = as_pair(factor, "factor", minimum=1)
     out = np.repeat(np.repeat(x4, fh, axis=1), fw, axis=2)
     return out[0] if squeeze else out
@@ -130,7 +130,7 @@ def resize_conv(x, w, factor, method="nearest", *, padding="same", b=None,
     fh, fw = as_pair(factor, "factor", minimum=1)
     h, wd = x4.shape[1:3]
     if method == "nearest":
-        _check_method(method, convention, False)
+        check_method(method, convention, False)
         up = upsample_repeat(x4, (fh, fw))
     else:
         up = resize(x4, (h * fh, wd * fw), method, convention=convention)
