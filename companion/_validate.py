@@ -14,12 +14,17 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 
-def _show(value) -> str:
+def short_repr(value) -> str:
     """Short ``repr`` of a value for an error message."""
     if isinstance(value, np.ndarray):
         return f"array of shape {value.shape} and dtype {value.dtype}"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+# The old private name, still imported by companion/models/ (another branch
+# is rewriting those modules): remove once they import short_repr.
+_show = short_repr
 
 
 def check_array(x, name: str, ndim: int | Sequence[int] | None = None,
@@ -54,7 +59,7 @@ def check_int(value, name: str, minimum: int | None = None,
               maximum: int | None = None) -> int:
     """Return ``value`` as an int, requiring ``minimum <= value <= maximum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {_show(value)}")
+        raise TypeError(f"{name} must be an integer, got {short_repr(value)}")
     value = int(value)
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
@@ -69,7 +74,7 @@ def as_pair(value, name: str, minimum: int | None = None) -> tuple[int, int]:
         items = tuple(value)
         if len(items) != 2:
             raise ValueError(
-                f"{name} must be an int or a pair of ints, got {_show(value)}")
+                f"{name} must be an int or a pair of ints, got {short_repr(value)}")
         return (check_int(items[0], name, minimum),
                 check_int(items[1], name, minimum))
     v = check_int(value, name, minimum)
@@ -83,7 +88,7 @@ def per_axis(value, name: str, allow_none: bool = False) -> tuple:
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
             raise ValueError(f"{name} must be an int or a pair (vertical, "
-                             f"horizontal), got {_show(value)}")
+                             f"horizontal), got {short_repr(value)}")
         items = tuple(value)
     else:
         items = (value, value)
@@ -95,7 +100,7 @@ def check_choice(value, name: str, allowed: Sequence[str]) -> str:
     """Require ``value`` to be one of the strings in ``allowed``."""
     if not isinstance(value, str) or value not in allowed:
         options = ", ".join(repr(a) for a in allowed)
-        raise ValueError(f"{name} must be one of {options}; got {_show(value)}")
+        raise ValueError(f"{name} must be one of {options}; got {short_repr(value)}")
     return value
 
 

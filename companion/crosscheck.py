@@ -59,9 +59,13 @@ def devices() -> dict[str, list[str]]:
     return found
 
 
-def collect(modules=CHECK_MODULES) -> list[Row]:
-    """Run every check module and return all rows."""
-    devs = devices()
+def collect(modules=CHECK_MODULES, devs=None) -> list[Row]:
+    """Run every check module and return all rows.
+
+    ``devs`` maps each framework to its devices (default: :func:`devices`,
+    every device present); ``modules`` names the check modules to run.
+    """
+    devs = devices() if devs is None else devs
     rows: list[Row] = []
     for name in modules:
         rows.extend(importlib.import_module(name).run(devs))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ._validate import _show, check_choice, check_int
+from ._validate import check_choice, check_int, short_repr
 
 #: Padding modes accepted as strings, TensorFlow/Keras spelling in lower case.
 PADDING_MODES = ("valid", "same")
@@ -98,7 +98,7 @@ def resolve_padding(padding, size: int, kernel: int, stride: int = 1,
         if len(padding) != 2:
             raise ValueError(
                 "padding must be an int, a (before, after) pair, 'valid' or "
-                f"'same'; got {_show(padding)}")
+                f"'same'; got {short_repr(padding)}")
         return (check_int(padding[0], "padding", minimum=0),
                 check_int(padding[1], "padding", minimum=0))
     p = check_int(padding, "padding", minimum=0)
@@ -460,6 +460,6 @@ def resolve_padding2d(padding, size, kernel, stride=(1, 1), dilation=(1, 1)
         raise ValueError(
             "padding must be an int, a pair (ph, pw), a pair of pairs "
             "((top, bottom), (left, right)), 'valid' or 'same'; got "
-            f"{_show(padding)}")
+            f"{short_repr(padding)}")
     return tuple(resolve_padding(p, size[i], kernel[i], stride[i], dilation[i])
                  for i, p in enumerate(per_axis))

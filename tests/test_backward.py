@@ -9,7 +9,8 @@ import pytest
 from frameworks import DEVICES, from_torch, tf, tf_device, to_torch, tolerance, torch
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from test_conv import _pair, conv_configs, torch_conv2d
+from inputs import pair as _pair
+from test_conv import conv_configs, torch_conv2d
 from test_pooling import pool_configs
 
 from companion.backward import conv2d_backward, max_pool2d_backward

@@ -12,6 +12,8 @@ import pytest
 from frameworks import DEVICES, from_torch, tf, tf_device, to_torch, tolerance, torch
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from inputs import pair as _pair
+from inputs import random_array as _random
 
 from companion.conv import conv2d, conv2d_naive, pad2d
 from companion.shapes import effective_kernel, resolve_padding2d
@@ -29,10 +31,6 @@ PADDINGS = st.one_of(
     st.tuples(SIDE, SIDE),
     st.tuples(st.tuples(SIDE, SIDE), st.tuples(SIDE, SIDE)),
 )
-
-
-def _pair(v):
-    return tuple(v) if isinstance(v, tuple) else (v, v)
 
 
 @st.composite
@@ -207,10 +205,6 @@ def test_no_flip_cross_correlation():
 
 # --- pitfalls (SEMANTICS.md) ------------------------------------------------
 
-def _random(shape, seed=0, dtype=np.float64):
-    return np.random.default_rng(seed).standard_normal(shape).astype(dtype)
-
-
 @pytest.mark.parametrize("device", DEVICES)
 def test_same_is_asymmetric_and_symmetric_torch_port_is_wrong(device):
     """H=6, k=3, s=2: TF "same" pads 0 on top and 1 below."""
@@ -292,9 +286,10 @@ def test_depthwise(device):
 
 def test_crosscheck_rows_pass():
     """``python -m companion.crosscheck``'s core rows, CPU: every row passes."""
-    from companion import _checks_core
+    from companion.crosscheck import collect
 
-    rows = _checks_core.run({"tensorflow": ["cpu"], "torch": ["cpu"]})
+    rows = collect(["companion._checks_core"],
+                   {"tensorflow": ["cpu"], "torch": ["cpu"]})
     failing = [r for r in rows if not r.ok]
     assert not failing, failing
     ops = {r.operation.split(" ")[0] for r in rows}

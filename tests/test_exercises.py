@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from companion.exercises import Exercise, _compare, all_exercises, get, register
+from companion.exercises import Exercise, all_exercises, compare_answer, get, register
 
 EXERCISES = all_exercises()
 
@@ -41,27 +41,27 @@ def test_exercise_placeholder_is_not_attempted(name):
 
 def test_array_answers_explain_shape_and_first_wrong_value():
     expected = np.arange(6.0).reshape(2, 3)
-    assert _compare(expected.T, expected, 1e-6, 1e-8) == \
+    assert compare_answer(expected.T, expected, 1e-6, 1e-8) == \
         "Expected shape (2, 3), got shape (3, 2)."
     wrong = expected.copy()
     wrong[1, 2] = 7.5
-    msg = _compare(wrong, expected, 1e-6, 1e-8)
+    msg = compare_answer(wrong, expected, 1e-6, 1e-8)
     assert msg.startswith("1 of 6 values are wrong; the first at index (1, 2)")
     assert "expected 5" in msg and "got 7.5" in msg
-    assert _compare(expected + 1e-9, expected, 1e-6, 1e-8) is None
+    assert compare_answer(expected + 1e-9, expected, 1e-6, 1e-8) is None
     strings = np.array(["a"] * 6).reshape(2, 3)
-    assert "dtype <U" in _compare(strings, expected, 1e-6, 1e-8)
+    assert "dtype <U" in compare_answer(strings, expected, 1e-6, 1e-8)
 
 
 def test_float_tolerance_and_tuple_answers():
-    assert _compare(0.1 + 0.2, 0.3, 1e-6, 1e-8) is None
-    assert "not right" in _compare(0.31, 0.3, 1e-6, 1e-8)
-    assert _compare((3, 2), (3, 2), 0, 0) is None
-    assert _compare([3, 2], (3, 2), 0, 0) is None
-    assert _compare((2, 3), (3, 2), 0, 0).startswith("Item 0:")
-    assert _compare((3,), (3, 2), 0, 0) == "Expected 2 values, got 1."
-    assert "Expected a single number" in _compare("3", 3, 0, 0)
-    assert "Expected a single number" in _compare(True, 1, 0, 0)
+    assert compare_answer(0.1 + 0.2, 0.3, 1e-6, 1e-8) is None
+    assert "not right" in compare_answer(0.31, 0.3, 1e-6, 1e-8)
+    assert compare_answer((3, 2), (3, 2), 0, 0) is None
+    assert compare_answer([3, 2], (3, 2), 0, 0) is None
+    assert compare_answer((2, 3), (3, 2), 0, 0).startswith("Item 0:")
+    assert compare_answer((3,), (3, 2), 0, 0) == "Expected 2 values, got 1."
+    assert "Expected a single number" in compare_answer("3", 3, 0, 0)
+    assert "Expected a single number" in compare_answer(True, 1, 0, 0)
 
 
 def test_get_and_register_errors():

@@ -11,7 +11,7 @@ import pytest
 from frameworks import DEVICES, from_torch, tf, tf_device, to_torch, tolerance, torch
 from hypothesis import given
 from hypothesis import strategies as st
-from test_conv import _pair
+from inputs import pair as _pair
 
 from companion.pooling import (
     avg_pool2d,

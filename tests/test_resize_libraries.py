@@ -26,7 +26,6 @@ from companion.resize import (
     like_torch,
 )
 from companion.resize.coords import check_method
-from companion.resize.fast import _tap_arrays
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = (like_tensorflow, like_torch, like_opencv)
@@ -72,16 +71,6 @@ def test_taps_and_tap_arrays_agree_exactly(call, n_in, n_out, ct, channels_last)
     # every convention's weights sum to one, up to a few float32 roundings of
     # weights as large as 1.25 (float32 spacing near 1: 1.2e-7)
     np.testing.assert_allclose(w.sum(axis=1), 1.0, rtol=0, atol=1e-5)
-
-
-@pytest.mark.parametrize("method, convention, align_corners", CALLS)
-def test_dispatch_picks_the_library_of_the_convention(method, convention,
-                                                      align_corners):
-    for ct in (np.float32, np.float64):
-        _, (idx, w) = _both(7, 12, method, convention, align_corners, ct, False)
-        got = _tap_arrays(7, 12, method, convention, align_corners, ct, False)
-        np.testing.assert_array_equal(got[0], idx)
-        np.testing.assert_array_equal(got[1], w)
 
 
 @pytest.mark.parametrize("a", [-0.5, -0.75])

@@ -11,7 +11,8 @@ import pytest
 from frameworks import DEVICES, from_torch, tf, tf_device, to_torch, tolerance, torch
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from test_conv import _pair, _random
+from inputs import pair as _pair
+from inputs import random_array as _random
 
 from companion.conv import conv2d
 from companion.shapes import conv_transpose_crop, keras_equivalents, keras_same_to_torch

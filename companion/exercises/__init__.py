@@ -92,7 +92,7 @@ class Exercise:
             return Verdict("not attempted",
                            f"{self.name}: not attempted yet. Replace the ... "
                            f"with your answer, or call .hint().")
-        problem = _compare(answer, self.expected(), self.rtol, self.atol)
+        problem = compare_answer(answer, self.expected(), self.rtol, self.atol)
         if problem is None:
             return Verdict("correct", f"{self.name}: Correct!")
         return Verdict("incorrect", f"{self.name}: Incorrect. {problem}")
@@ -113,8 +113,12 @@ class HintText(str):
         return str(self)
 
 
-def _compare(answer, expected, rtol: float, atol: float) -> str | None:
-    """``None`` if ``answer`` matches ``expected``, else what is wrong."""
+def compare_answer(answer, expected, rtol: float, atol: float) -> str | None:
+    """``None`` if ``answer`` matches ``expected``, else what is wrong.
+
+    The comparison behind :meth:`Exercise.check`: tuples item by item, arrays
+    by shape, dtype kind and values (``rtol``, ``atol``), numbers by value.
+    """
     if isinstance(expected, tuple) and not isinstance(expected, np.ndarray):
         if not isinstance(answer, (tuple, list)):
             return (f"Expected a tuple of {len(expected)} values, got "
@@ -122,7 +126,7 @@ def _compare(answer, expected, rtol: float, atol: float) -> str | None:
         if len(answer) != len(expected):
             return (f"Expected {len(expected)} values, got {len(answer)}.")
         for i, (a, e) in enumerate(zip(answer, expected)):
-            problem = _compare(a, e, rtol, atol)
+            problem = compare_answer(a, e, rtol, atol)
             if problem is not None:
                 return f"Item {i}: {problem}"
         return None

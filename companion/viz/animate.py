@@ -15,8 +15,8 @@ import re
 import matplotlib
 import numpy as np
 
-from .._validate import _show, check_choice, check_int
-from .draw import _cell_size, _draw_conv_step, _draw_transpose_step
+from .._validate import check_choice, check_int, short_repr
+from .draw import check_cell_size, draw_conv_step, draw_transpose_step
 from .geometry import conv_geometry, conv_transpose_geometry
 
 _HTML_CALLS = itertools.count()
@@ -46,7 +46,7 @@ def _animate(draw, shape, max_frames, interval, cell, dpi, title):
 
     interval = check_int(interval, "interval", minimum=1)
     dpi = check_int(dpi, "dpi", minimum=10)
-    cell = _cell_size(cell)
+    cell = check_cell_size(cell)
     steps = _frames(shape[0] * shape[1], max_frames)
     fig, redraw = draw(divmod(steps[0], shape[1]), None, title, cell, dpi)
 
@@ -81,7 +81,7 @@ def animate_conv(in_size, kernel, stride=1, padding=0, dilation=1, *,
     g = conv_geometry(in_size, kernel, stride, padding, dilation)
 
     def draw(yx, ax, title_, cell_, dpi_):
-        return _draw_conv_step(g, yx, ax, title_, cell_, dpi_)
+        return draw_conv_step(g, yx, ax, title_, cell_, dpi_)
 
     return _animate(draw, g.out_shape, max_frames, interval, cell, dpi, title)
 
@@ -107,7 +107,7 @@ def animate_conv_transpose(in_size, kernel, stride=1, padding=0,
     show_counts = bool(show_counts)
 
     def draw(yx, ax, title_, cell_, dpi_):
-        return _draw_transpose_step(g, view, yx, ax, title_, cell_, dpi_,
+        return draw_transpose_step(g, view, yx, ax, title_, cell_, dpi_,
                                     show_counts)
 
     shape = g.out_shape if view == "zeros" else g.in_shape
@@ -137,7 +137,7 @@ def animation_html(anim, *, fps=None) -> HTMLAnimation:
     """
     anim = _check_animation(anim)
     if fps is not None and (not isinstance(fps, numbers.Real) or fps <= 0):
-        raise ValueError(f"fps must be a positive number, got {_show(fps)}")
+        raise ValueError(f"fps must be a positive number, got {short_repr(fps)}")
     with matplotlib.rc_context({"savefig.dpi": "figure"}):
         html = anim.to_jshtml(fps=fps, embed_frames=True)
     found = re.search(r'id="_anim_img([0-9a-f]{32})"', html)
@@ -167,7 +167,7 @@ def save_gif(anim, path, *, fps=2):
 
     anim = _check_animation(anim)
     if not isinstance(fps, numbers.Real) or isinstance(fps, bool) or fps <= 0:
-        raise ValueError(f"fps must be a positive number, got {_show(fps)}")
+        raise ValueError(f"fps must be a positive number, got {short_repr(fps)}")
     if not isinstance(path, (str, pathlib.Path)):
         raise TypeError(f"path must be a str or a pathlib.Path, got "
                         f"{type(path).__name__}")

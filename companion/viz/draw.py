@@ -14,7 +14,7 @@ import matplotlib
 import matplotlib.patches
 import numpy as np
 
-from .._validate import _show, check_choice, check_int
+from .._validate import check_choice, check_int, short_repr
 from .geometry import ZERO, conv_geometry, conv_transpose_geometry
 
 #: Colours of the cells, by role (see the docstring of :mod:`companion.viz`).
@@ -45,22 +45,23 @@ def _step(step, shape, name="step") -> tuple[int, int]:
         return (check_int(step[0], name, 0, shape[0] - 1),
                 check_int(step[1], name, 0, shape[1] - 1))
     raise TypeError(f"{name} must be an int, a (row, col) pair or None, got "
-                    f"{_show(step)}")
+                    f"{short_repr(step)}")
 
 
-def _pyplot():
+def get_pyplot():
+    """``matplotlib.pyplot``, imported only when a figure is made."""
     import matplotlib.pyplot as plt
 
     return plt
 
 
-def _new_axes(ax, width, height, dpi=None):
+def new_axes(ax, width, height, dpi=None):
     """An Axes of the requested size in inches; a pyplot figure if ``ax`` is
     None and ``dpi`` is None, a free-standing Figure (for animations) else."""
     if ax is not None:
         return ax
     if dpi is None:
-        fig = _pyplot().figure(figsize=(width, height))
+        fig = get_pyplot().figure(figsize=(width, height))
     else:
         from matplotlib.figure import Figure
         fig = Figure(figsize=(width, height), dpi=dpi)
@@ -124,7 +125,7 @@ def _sliding(ax, source, footprints, current, in_label, out_label, title,
     oh, ow = footprints.shape[:2]
     gap = 1.5
     width, height = pw + gap + ow, max(ph, oh)
-    ax = _new_axes(ax, cell * (width + 1), cell * (height + 2 + (1 if title else 0)),
+    ax = new_axes(ax, cell * (width + 1), cell * (height + 2 + (1 if title else 0)),
                    dpi)
     yi, yo = (height - ph) / 2, (height - oh) / 2
     _grid_of(ax, 0, yi, source)
@@ -193,27 +194,33 @@ def draw_conv(in_size, kernel, stride=1, padding=0, dilation=1, step=None, *,
     >>> sorted(p.get_gid() for p in fig.axes[0].patches
     ...        if p.get_gid().startswith("footprint"))[:3]
     ['footprint:2,4', 'footprint:2,5', 'footprint:2,6']
-    >>> _pyplot().close(fig)
+    >>> get_pyplot().close(fig)
     """
     g = conv_geometry(in_size, kernel, stride, padding, dilation)
-    return _draw_conv_step(g, _step(step, g.out_shape), ax, title,
-                           _cell_size(cell), None)[0]
+    return draw_conv_step(g, _step(step, g.out_shape), ax, title,
+                           check_cell_size(cell), None)[0]
 
 
-def _cell_size(cell):
+def check_cell_size(cell):
+    """The size of one drawn cell in inches, checked (a positive number)."""
     if isinstance(cell, bool) or not isinstance(cell, numbers.Real) or cell <= 0:
         raise ValueError(f"cell must be a positive number of inches, got "
-                         f"{_show(cell)}")
+                         f"{short_repr(cell)}")
     return float(cell)
 
 
-def _draw_conv_step(g, yx, ax, title, cell, dpi):
+def draw_conv_step(g, yx, ax, title, cell, dpi):
+    """Draw step ``yx`` of the convolution ``g`` (a :class:`ConvGeometry`) on
+    ``ax``; shared by :func:`draw_conv` and the animations."""
     in_label, out_label = _conv_labels(g)
     return _sliding(ax, g.source, g.footprints, yx, in_label, out_label, title,
                     cell, dpi)
 
 
-def _draw_transpose_step(g, view, yx, ax, title, cell, dpi, show_counts):
+def draw_transpose_step(g, view, yx, ax, title, cell, dpi, show_counts):
+    """Draw step ``yx`` of the transposed convolution ``g`` in ``view``
+    (``"scatter"`` or ``"zeros"``); shared by :func:`draw_conv_transpose` and
+    the animations."""
     if view == "zeros":
         (t, b), (left, right) = g.canvas_padding
         pad = (f"{t}" if t == b == left == right else f"({t}, {b})"
@@ -234,7 +241,7 @@ def _scatter(g, yx, ax, title, cell, dpi, show_counts):
     ch, cw = max(fh, oy + oh), max(fw, ox + ow)  # output_padding may pass L
     gap = 1.5
     width, height = w + gap + cw, max(h, ch)
-    ax = _new_axes(ax, cell * (width + 1), cell * (height + 2 + (1 if title else 0)),
+    ax = new_axes(ax, cell * (width + 1), cell * (height + 2 + (1 if title else 0)),
                    dpi)
     yi, yo = (height - h) / 2, (height - ch) / 2
     x0 = w + gap
@@ -322,11 +329,11 @@ def draw_conv_transpose(in_size, kernel, stride=1, padding=0,
     >>> sorted(p.get_gid() for p in fig.axes[0].patches
     ...        if p.get_gid().startswith("footprint"))
     ['footprint:2,2', 'footprint:2,3', 'footprint:3,2', 'footprint:3,3']
-    >>> _pyplot().close(fig)
+    >>> get_pyplot().close(fig)
     """
     view = check_choice(view, "view", ("zeros", "scatter"))
     g = conv_transpose_geometry(in_size, kernel, stride, padding,
                                 output_padding, dilation)
     yx = _step(step, g.out_shape if view == "zeros" else g.in_shape)
-    return _draw_transpose_step(g, view, yx, ax, title, _cell_size(cell), None,
+    return draw_transpose_step(g, view, yx, ax, title, check_cell_size(cell), None,
                                 bool(show_counts))[0]

@@ -7,9 +7,9 @@ import numbers
 
 import numpy as np
 
-from .._validate import _show, check_array, check_int
-from .draw import _pyplot
-from .values import _names
+from .._validate import check_array, check_int, short_repr
+from .draw import get_pyplot
+from .values import check_labels
 
 
 def _image(img, name):
@@ -34,7 +34,7 @@ def _score_text(score, score_name, score_fmt):
     if isinstance(score, numbers.Real):
         return f"{score_name} {score_fmt.format(score)}"
     raise TypeError(f"scores must hold numbers, strings, dicts or None, got "
-                    f"{_show(score)}")
+                    f"{short_repr(score)}")
 
 
 def compare_images(images, titles=None, scores=None, *, score_name="PSNR",
@@ -66,18 +66,18 @@ def compare_images(images, titles=None, scores=None, *, score_name="PSNR",
     >>> fig = compare_images([img, 1 - img], ["a", "b"], [30.0, None])
     >>> [ax.get_title() for ax in fig.axes[:2]]
     ['a\\nPSNR 30.00', 'b']
-    >>> _pyplot().close(fig)
+    >>> get_pyplot().close(fig)
     """
     if not isinstance(images, (list, tuple)) or not images:
         raise TypeError(f"images must be a non-empty list of arrays, got "
-                        f"{_show(images)}")
+                        f"{short_repr(images)}")
     images = [_image(im, f"images[{k}]") for k, im in enumerate(images)]
     n = len(images)
-    titles = _names(titles, n, "titles")
-    scores = _names(scores, n, "scores")
+    titles = check_labels(titles, n, "titles")
+    scores = check_labels(scores, n, "scores")
     ncols = n if ncols is None else check_int(ncols, "ncols", minimum=1)
     nrows = -(-n // ncols)
-    plt = _pyplot()
+    plt = get_pyplot()
     aspect = images[0].shape[0] / images[0].shape[1]
     fig, axes = plt.subplots(nrows, ncols, squeeze=False,
                              figsize=(size * ncols, (size * aspect + 0.5) * nrows))
@@ -116,7 +116,7 @@ def difference_map(a, b, *, title=None, cmap="RdBu_r", vmax=None, ax=None):
     >>> fig = difference_map(a, b)
     >>> fig.axes[0].get_title()
     'a - b (max |a - b| = 0.5)'
-    >>> _pyplot().close(fig)
+    >>> get_pyplot().close(fig)
     """
     a, b = _image(a, "a"), _image(b, "b")
     if a.shape != b.shape:
@@ -129,9 +129,9 @@ def difference_map(a, b, *, title=None, cmap="RdBu_r", vmax=None, ax=None):
     if vmax is None:
         vmax = big if big > 0 else 1.0
     elif not isinstance(vmax, numbers.Real) or vmax <= 0:
-        raise ValueError(f"vmax must be a positive number, got {_show(vmax)}")
+        raise ValueError(f"vmax must be a positive number, got {short_repr(vmax)}")
     if ax is None:
-        fig, ax = _pyplot().subplots(figsize=(3.2, 2.8))
+        fig, ax = get_pyplot().subplots(figsize=(3.2, 2.8))
     im = ax.imshow(diff, cmap=cmap, vmin=-vmax, vmax=vmax, interpolation="nearest")
     ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
     ax.set_xticks([])
@@ -151,7 +151,7 @@ def _history(history) -> dict[str, list[float]]:
         vals = np.asarray(history, dtype=np.float64)
         if vals.ndim != 1 or vals.size == 0:
             raise ValueError(f"history must be a non-empty 1-D list of losses, "
-                             f"got {_show(history)}")
+                             f"got {short_repr(history)}")
         return {"loss": vals.tolist()}
     raise TypeError(f"history must be a Keras History, a dict of lists or a list "
                     f"of losses, got {type(history).__name__}")
@@ -178,7 +178,7 @@ def plot_history(history, *, keys=None, logy=False, title=None, ax=None):
     >>> fig = plot_history({"loss": [1.0, 0.5, 0.4], "val_loss": [1.1, 0.7, 0.6]})
     >>> [line.get_label() for line in fig.axes[0].lines]
     ['loss', 'val_loss']
-    >>> _pyplot().close(fig)
+    >>> get_pyplot().close(fig)
     """
     curves = _history(history)
     if keys is not None:
@@ -190,7 +190,7 @@ def plot_history(history, *, keys=None, logy=False, title=None, ax=None):
                                  f"(it has {sorted(curves)})")
         curves = {k: curves[k] for k in keys}
     if ax is None:
-        _, ax = _pyplot().subplots(figsize=(4.5, 3))
+        _, ax = get_pyplot().subplots(figsize=(4.5, 3))
     for key, vals in curves.items():
         ax.plot(np.arange(1, len(vals) + 1), vals, label=key, marker=".")
     if logy:

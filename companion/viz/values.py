@@ -8,11 +8,11 @@ import matplotlib
 import matplotlib.patches
 import numpy as np
 
-from .._validate import _show, check_array
+from .._validate import check_array, short_repr
 from .draw import (
-    _cell_size,
-    _new_axes,
-    _pyplot,  # noqa: F401  (the doctests close their figures)
+    check_cell_size,
+    get_pyplot,  # noqa: F401  (the doctests close their figures)
+    new_axes,
 )
 
 
@@ -21,7 +21,7 @@ def _as_grids(grids, name="grids"):
         grids = [grids]
     if not isinstance(grids, (list, tuple)) or not grids:
         raise TypeError(f"{name} must be a 2-D array or a non-empty list of "
-                        f"2-D arrays, got {_show(grids)}")
+                        f"2-D arrays, got {short_repr(grids)}")
     out = []
     for k, g in enumerate(grids):
         g = np.asarray(g) if isinstance(g, (list, tuple, numbers.Number)) else g
@@ -32,12 +32,13 @@ def _as_grids(grids, name="grids"):
     return out
 
 
-def _names(values, n, name):
+def check_labels(values, n, name):
+    """``values`` as a list of ``n`` per-item labels (``n`` Nones if None)."""
     if values is None:
         return [None] * n
     if isinstance(values, str) or len(values) != n:
         raise ValueError(f"{name} must be a list of {n} entries (one per "
-                         f"item), got {_show(values)}")
+                         f"item), got {short_repr(values)}")
     return list(values)
 
 
@@ -79,32 +80,32 @@ def show_values(grids, titles=None, *, ops=None, highlight=None, fmt="{:g}",
     ...                   ops=["*", "=", "->"])
     >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "value:3:0,0"]
     ['12']
-    >>> _pyplot().close(fig)
+    >>> get_pyplot().close(fig)
     """
     grids = _as_grids(grids)
     n = len(grids)
-    titles = _names(titles, n, "titles")
-    ops = _names(ops, n - 1, "ops")
-    masks = _names(highlight, n, "highlight")
+    titles = check_labels(titles, n, "titles")
+    ops = check_labels(ops, n - 1, "ops")
+    masks = check_labels(highlight, n, "highlight")
     if not isinstance(fmt, str):
         raise TypeError(f"fmt must be a format string like '{{:g}}', got "
-                        f"{_show(fmt)}")
+                        f"{short_repr(fmt)}")
     if not isinstance(cmap, str) or cmap not in matplotlib.colormaps:
         raise ValueError(f"cmap must be a matplotlib colour map name such as "
-                         f"'Blues', got {_show(cmap)}")
+                         f"'Blues', got {short_repr(cmap)}")
     cmap_ = matplotlib.colormaps[cmap]
-    cell = _cell_size(cell)
+    cell = check_cell_size(cell)
     for k, m in enumerate(masks):
         if m is not None:
             m = np.asarray(m)
             if m.dtype != bool or m.shape != grids[k].shape:
                 raise ValueError(f"highlight[{k}] must be a boolean mask of "
-                                 f"shape {grids[k].shape}, got {_show(m)}")
+                                 f"shape {grids[k].shape}, got {short_repr(m)}")
             masks[k] = m
     gap = 1.4
     width = sum(g.shape[1] for g in grids) + gap * (n - 1)
     height = max(g.shape[0] for g in grids)
-    ax = _new_axes(ax, cell * (width + 0.4), cell * (height + 1.2))
+    ax = new_axes(ax, cell * (width + 0.4), cell * (height + 1.2))
     x0 = 0.0
     for k, g in enumerate(grids):
         y0 = (height - g.shape[0]) / 2
