@@ -132,7 +132,7 @@ def conv_transpose2d(x, w, b=None, *, stride=1, padding=0, output_padding=None,
         cols = x.reshape(n * h * w_in, c_in) @ w.reshape(kh * kw * c_out, c_in).T
         cols = cols.reshape(n, h, w_in, kh, kw, c_out)
         full = col2im(cols, _full_size(x.shape, w.shape, stride, dilation),
-                       stride, dilation)
+                      stride, dilation)
     out = _crop(full, crops)
     return out + b if b is not None else np.ascontiguousarray(out)
 

@@ -93,7 +93,7 @@ def source_coordinate(dst, in_size, out_size, convention="tf", align_corners=Fal
     array([0.        , 0.66666667, 1.33333333])
     """
     method, convention, align_corners = check_method(method, convention,
-                                                      align_corners)
+                                                     align_corners)
     in_size = check_int(in_size, "in_size", minimum=1)
     out_size = check_int(out_size, "out_size", minimum=1)
     d = np.asarray(dst, dtype=np.float64)

@@ -88,7 +88,7 @@ def resize(x, size, method, *, convention="tf", align_corners=False):
     x4, squeeze = as_batch(x)
     size = as_pair(size, "size", minimum=1)
     method, convention, align_corners = check_method(method, convention,
-                                                      align_corners)
+                                                     align_corners)
     ct = np.float64 if x4.dtype == np.float64 else np.float32
     n, h, w, c = x4.shape
     (oh, ow) = size

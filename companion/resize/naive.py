@@ -52,7 +52,7 @@ def resize_naive(x, size, method, *, convention="tf", align_corners=False):
     x4, squeeze = as_batch(x)
     size = as_pair(size, "size", minimum=1)
     method, convention, align_corners = check_method(method, convention,
-                                                      align_corners)
+                                                     align_corners)
     ct = np.float64 if x4.dtype == np.float64 else np.float32
     (h, w), (oh, ow) = x4.shape[1:3], size
     channels_last = like_torch.uses_channels_last_kernel(x4.shape[3], h, w, oh, ow)

@@ -108,7 +108,7 @@ def animate_conv_transpose(in_size, kernel, stride=1, padding=0,
 
     def draw(yx, ax, title_, cell_, dpi_):
         return draw_transpose_step(g, view, yx, ax, title_, cell_, dpi_,
-                                    show_counts)
+                                   show_counts)
 
     shape = g.out_shape if view == "zeros" else g.in_shape
     return _animate(draw, shape, max_frames, interval, cell, dpi, title)

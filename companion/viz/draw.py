@@ -126,7 +126,7 @@ def _sliding(ax, source, footprints, current, in_label, out_label, title,
     gap = 1.5
     width, height = pw + gap + ow, max(ph, oh)
     ax = new_axes(ax, cell * (width + 1), cell * (height + 2 + (1 if title else 0)),
-                   dpi)
+                  dpi)
     yi, yo = (height - ph) / 2, (height - oh) / 2
     _grid_of(ax, 0, yi, source)
     taps = footprints.shape[2] * footprints.shape[3]
@@ -198,7 +198,7 @@ def draw_conv(in_size, kernel, stride=1, padding=0, dilation=1, step=None, *,
     """
     g = conv_geometry(in_size, kernel, stride, padding, dilation)
     return draw_conv_step(g, _step(step, g.out_shape), ax, title,
-                           check_cell_size(cell), None)[0]
+                          check_cell_size(cell), None)[0]
 
 
 def check_cell_size(cell):
@@ -242,7 +242,7 @@ def _scatter(g, yx, ax, title, cell, dpi, show_counts):
     gap = 1.5
     width, height = w + gap + cw, max(h, ch)
     ax = new_axes(ax, cell * (width + 1), cell * (height + 2 + (1 if title else 0)),
-                   dpi)
+                  dpi)
     yi, yo = (height - h) / 2, (height - ch) / 2
     x0 = w + gap
     for r in range(h):
@@ -336,4 +336,4 @@ def draw_conv_transpose(in_size, kernel, stride=1, padding=0,
                                 output_padding, dilation)
     yx = _step(step, g.out_shape if view == "zeros" else g.in_shape)
     return draw_transpose_step(g, view, yx, ax, title, check_cell_size(cell), None,
-                                bool(show_counts))[0]
+                               bool(show_counts))[0]
