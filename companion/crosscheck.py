@@ -51,6 +51,7 @@ NO_GPU_KERNEL = {
         "kernels for float, half, qint8 and uint8 only",
 }
 
+#: The verdict of a row whose operation has no GPU kernel (nothing ran).
 NO_GPU = "no GPU kernel"
 
 
@@ -60,8 +61,8 @@ def gpu_kernel_missing(framework: str, op: str, dtype) -> str | None:
 
     Examples
     --------
-    >>> gpu_kernel_missing("tensorflow", "DepthToSpace", "float64")[:30]
-    'tensorflow/core/kernels/depthto'
+    >>> gpu_kernel_missing("tensorflow", "DepthToSpace", "float64").split()[0]
+    'tensorflow/core/kernels/depthtospace_op.cc'
     >>> gpu_kernel_missing("tensorflow", "DepthToSpace", "float32") is None
     True
     """

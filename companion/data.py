@@ -4,11 +4,15 @@
   (500 per class), as NHWC float arrays in [0, 1], split into a fixed,
   class-balanced training set (400 per class) and test set (100 per class).
   :func:`load_mnist_full` fetches all 70,000 digits through
-  ``keras.datasets`` when a network is there; the course never needs it.
+  ``keras.datasets`` when a network is there; only the full-size LeNet run
+  (``COURSE_SCALE=full``) needs it.
 * :func:`load_images`: natural photographs shipped inside scikit-image and
   scikit-learn (no download), and :func:`random_patches` to cut seeded patches.
 * :func:`load_image_folder`: a folder of the reader's own images (for example
   the Caltech-101 "panda" pictures used in chapter 2's source article).
+* :func:`fetch_data`: data for the full-size runs (``companion.fullsize``): a
+  folder the reader names, or a download into a cache (:func:`cache_dir`),
+  checked against its SHA-256, with a progress bar.
 """
 
 from __future__ import annotations

@@ -42,3 +42,24 @@ def scale() -> str:
 def is_full() -> bool:
     """Whether ``COURSE_SCALE=full``."""
     return scale() == "full"
+
+
+#: Environment variables naming the photographs of the full-size runs.
+PHOTOS_VARIABLE = "COURSE_PHOTOS"
+PHOTOS_SHA256_VARIABLE = "COURSE_PHOTOS_SHA256"
+
+
+def photo_source() -> tuple[str, str | None]:
+    """``(source, sha256)`` for the full-size runs on photographs.
+
+    ``COURSE_PHOTOS`` names a folder of photographs or an http(s) URL of an
+    archive; ``COURSE_PHOTOS_SHA256`` gives the archive's SHA-256 (needed for
+    a URL). Raises a ValueError naming ``COURSE_PHOTOS`` when it is not set.
+    """
+    source = os.environ.get(PHOTOS_VARIABLE, "").strip()
+    if not source:
+        raise ValueError(
+            f"{PHOTOS_VARIABLE} must name a folder of photographs or an http(s) "
+            f"URL (with {PHOTOS_SHA256_VARIABLE}) for the full-size runs; it is "
+            "not set")
+    return source, os.environ.get(PHOTOS_SHA256_VARIABLE, "").strip() or None

@@ -15,7 +15,7 @@ import pytest
 from companion import fullsize
 from companion.fullsize import __main__ as cli
 from companion.fullsize import runs
-from companion.settings import scale
+from companion.settings import photo_source, scale
 
 PROVENANCE = {"date", "device", "framework", "versions", "seed", "data", "scale",
               "settings", "scores", "experiment"}
@@ -58,6 +58,16 @@ def test_scale_switch(monkeypatch):
         scale()
 
 
+def test_photo_source(monkeypatch):
+    monkeypatch.delenv("COURSE_PHOTOS", raising=False)
+    monkeypatch.delenv("COURSE_PHOTOS_SHA256", raising=False)
+    with pytest.raises(ValueError, match="COURSE_PHOTOS must name a folder"):
+        photo_source()
+    monkeypatch.setenv("COURSE_PHOTOS", "https://example.org/p.zip")
+    monkeypatch.setenv("COURSE_PHOTOS_SHA256", "ab" * 32)
+    assert photo_source() == ("https://example.org/p.zip", "ab" * 32)
+
+
 # --- the four runs on tiny data ---------------------------------------------------
 
 def _check_entry(entry, experiment, results, scores):
@@ -98,8 +108,9 @@ def test_superres_on_a_tiny_folder(results, photos):
                                                     ["epoch", "2/2"]]
 
 
-def test_vgg_on_a_tiny_folder(results, photos):
-    entry = fullsize.run_vgg(photos, size=16, widths=(4, 8), convs=(1, 1),
+def test_vgg_on_a_tiny_folder(results, photos, monkeypatch):
+    monkeypatch.setenv("COURSE_PHOTOS", str(photos))  # the default source
+    entry = fullsize.run_vgg(size=16, widths=(4, 8), convs=(1, 1),
                              epochs=1, batch_size=2, log=None)
     _check_entry(entry, "vgg", results, ["test_psnr_db", "test_ssim"])
     assert entry["settings"]["widths"] == [4, 8]
@@ -159,6 +170,7 @@ def test_results_bad_input(tmp_path):
 
 
 def test_command_line(results, photos, monkeypatch, capsys):
+    monkeypatch.delenv("COURSE_PHOTOS", raising=False)
     with pytest.raises(SystemExit):
         cli.main(["superres"])  # no folder
     assert "needs a SOURCE" in capsys.readouterr().err

@@ -2,12 +2,14 @@
 
 Runs one experiment at the article's size (:mod:`companion.fullsize`) and
 prints the recorded entry. ``SOURCE`` (a folder of photographs or an http(s)
-URL with ``--sha256``) is needed by every experiment but ``lenet``.
+URL with ``--sha256``; default ``$COURSE_PHOTOS``) is needed by every
+experiment but ``lenet``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import run_inpainting, run_lenet, run_superres, run_vgg, show_results
@@ -25,8 +27,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.experiment == "lenet":
         run_lenet(path=args.results)
-    elif args.source is None:
-        parser.error(f"{args.experiment} needs a SOURCE folder or URL")
+    elif args.source is None and not os.environ.get("COURSE_PHOTOS"):
+        parser.error(f"{args.experiment} needs a SOURCE folder or URL "
+                     "(or COURSE_PHOTOS)")
     else:
         RUNS[args.experiment](args.source, sha256=args.sha256, path=args.results)
     print(show_results(args.experiment, path=args.results, include_quick=True))

@@ -13,6 +13,7 @@ import numpy as np
 
 from .._validate import check_int
 from ..data import fetch_data, load_image_folder
+from ..settings import photo_source
 from . import _models
 from .results import record
 
@@ -59,6 +60,10 @@ def _split(n: int, test_fraction: float, seed: int):
 
 
 def _folder(source, sha256):
+    """``source`` (default: ``$COURSE_PHOTOS``) as a folder of images."""
+    if source is None:
+        source, env_sha = photo_source()
+        sha256 = sha256 or env_sha
     folder = fetch_data(source, sha256=sha256)
     # an unpacked archive often holds one folder with the images
     inner = [p for p in folder.iterdir() if p.is_dir()]
@@ -98,11 +103,12 @@ def run_lenet(data=None, *, seed: int = 0, path=None, log=print, **overrides):
     return record("lenet", scores, s, seed=seed, data=described, path=path)
 
 
-def run_superres(source, *, sha256=None, seed: int = 0, path=None, log=print,
+def run_superres(source=None, *, sha256=None, seed: int = 0, path=None, log=print,
                  **overrides):
     """The article's 4x network on a folder of photographs (or a URL with its
-    ``sha256``): each photograph resized to ``low`` and to ``low * factor``,
-    an 80/20 split, test PSNR/SSIM against bicubic upscaling."""
+    ``sha256``; default ``$COURSE_PHOTOS``, see ``settings.photo_source``):
+    each photograph resized to ``low`` and to ``low * factor``, an 80/20
+    split, test PSNR/SSIM against bicubic upscaling."""
     s = _settings("superres", **overrides)
     start = _start(seed)
     folder = _folder(source, sha256)
@@ -124,7 +130,7 @@ def run_superres(source, *, sha256=None, seed: int = 0, path=None, log=print,
     return record("superres", scores, s, seed=seed, data=described, path=path)
 
 
-def run_vgg(source, *, sha256=None, seed: int = 0, path=None, log=print,
+def run_vgg(source=None, *, sha256=None, seed: int = 0, path=None, log=print,
             widths=None, convs=None, **overrides):
     """The VGG-16 autoencoder (``kind`` decoder) reconstructing photographs
     resized to ``size``; test PSNR/SSIM. ``widths``/``convs`` default to VGG-16."""
@@ -150,7 +156,7 @@ def run_vgg(source, *, sha256=None, seed: int = 0, path=None, log=print,
     return record("vgg", scores, s, seed=seed, data=described, path=path)
 
 
-def run_inpainting(source, *, sha256=None, seed: int = 0, path=None, log=print,
+def run_inpainting(source=None, *, sha256=None, seed: int = 0, path=None, log=print,
                    **overrides):
     """The article's inpainting network: photographs resized to ``size``, one
     seeded ``hole x hole`` square cut from each; hole PSNR on the test split
