@@ -71,24 +71,30 @@ def images(draw, max_side=40, dtype=np.float64):
     return rng.standard_normal((n, h, w, c)).astype(dtype), size
 
 
-def _tie_lines(n_in, n_out):
+def _tie_lines(n_in, n_out, align_corners=False):
     """Output rows (or columns) whose source coordinate sits exactly halfway
     between two inputs ((d + 1/2) in/out an integer) or exactly on an input
-    under the legacy mapping (d in/out an integer, d > 0): there a GPU kernel
-    may round the other way in its own float arithmetic."""
+    under the legacy mapping (d in/out an integer, d > 0); with
+    ``align_corners``, where d (in - 1)/(out - 1) ends in exactly 1/2 (the
+    mapping rounds). There a GPU kernel may round the other way in its own
+    float arithmetic."""
     d = np.arange(n_out)
+    if align_corners:
+        if n_out == 1:
+            return np.zeros(1, dtype=bool)
+        return (2 * d * (n_in - 1)) % (2 * (n_out - 1)) == n_out - 1
     tie = (2 * d + 1) * n_in % (2 * n_out) == 0
     tie[1:] |= (d[1:] * n_in) % n_out == 0
     return tie
 
 
-def _assert_same_pixels_off_ties(ours, ref, x, size):
+def _assert_same_pixels_off_ties(ours, ref, x, size, align_corners=False):
     """Nearest neighbour on a GPU: exact on every pixel whose row and column
     are not ties; returns how many pixels were compared."""
     ref = np.asarray(ref)
     assert ours.shape == ref.shape
-    rows, cols = (~_tie_lines(n_in, n_out) for n_in, n_out in zip(x.shape[1:3],
-                                                                   size))
+    rows, cols = (~_tie_lines(n_in, n_out, align_corners)
+                  for n_in, n_out in zip(x.shape[1:3], size))
     np.testing.assert_array_equal(ours[:, rows][:, :, cols],
                                   ref[:, rows][:, :, cols])
     return int(rows.sum() * cols.sum())
@@ -205,7 +211,9 @@ def test_matches_tf_image_resize(device, case, method):
                         device)
     ours = resize(x, size, method, convention="tf")
     assert ours.dtype == np.float32
-    if method == "nearest":
+    if method == "nearest" and device == "gpu":
+        _assert_same_pixels_off_ties(ours, ref, x, size)
+    elif method == "nearest":
         _assert_same_pixels(ours, ref)
     else:
         _assert_close(ours, ref, x, 1e-5)
@@ -231,7 +239,9 @@ def test_matches_tf_compat_v1_resize(device, case, method, align_corners):
     with t.device(tf_device(device)):
         ref = tf_result(legacy(), device)
     ours = resize(x, size, method, convention="tf1", align_corners=align_corners)
-    if method == "nearest":
+    if method == "nearest" and device == "gpu":
+        _assert_same_pixels_off_ties(ours, ref, x, size, align_corners)
+    elif method == "nearest":
         _assert_same_pixels(ours, ref)
     else:
         _assert_close(ours, ref, x, 1e-5)
