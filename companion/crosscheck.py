@@ -110,7 +110,7 @@ def strict_gpu_settings(tf=None, torch=None) -> None:
         for gpu in tf.config.list_physical_devices("GPU"):
             try:
                 tf.config.experimental.set_memory_growth(gpu, True)
-            except RuntimeError:  # already initialised: the setting stays
+            except RuntimeError:  # GPUs already initialised: it stays as it was
                 pass
         tf.config.set_soft_device_placement(False)
         tf.config.experimental.enable_tensor_float_32_execution(False)
