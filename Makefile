@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HTML   := _build/html
 
-.PHONY: book test lab serve bench clean execute
+.PHONY: book test test-gpu lab serve bench clean execute
 
 # (Re)install only when requirements.txt or pyproject.toml changed.
 $(STAMP): requirements.txt pyproject.toml
@@ -15,6 +15,31 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
+
+# A GPU machine's own environment (.venv-gpu): the CUDA builds of TensorFlow and
+# PyTorch (requirements-gpu.txt); `make test` and .venv are untouched.
+GPU_VENV  := .venv-gpu
+GPU_STAMP := $(GPU_VENV)/.installed
+GPU_BIN   ?= $(GPU_VENV)/bin
+# The GPU suite: every GPU case of the device-parametrised tests (marker "gpu")
+# and the GPU cross-check table. COURSE_REQUIRE_GPU=1 turns "no GPU visible"
+# into a failure naming the framework (tests/test_gpu.py runs this very call
+# on a machine without a GPU and checks that it fails).
+GPU_PYTEST := COURSE_REQUIRE_GPU=1 $(GPU_BIN)/python -m pytest -m gpu -rfEs \
+              -p no:cacheprovider tests
+
+$(GPU_STAMP): requirements-gpu.txt requirements.txt pyproject.toml
+	test -x $(GPU_VENV)/bin/python || $(PYTHON) -m venv $(GPU_VENV)
+	$(GPU_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(GPU_VENV)/bin/python -m pip install --quiet -r requirements-gpu.txt
+	$(GPU_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	$(GPU_VENV)/bin/python -c "import sys, torch; sys.exit(None if torch.version.cuda \
+	  else 'torch ' + torch.__version__ + ' is a CPU build; the GPU suite needs CUDA')"
+	touch $(GPU_STAMP)
+
+test-gpu: $(GPU_STAMP)
+	$(GPU_PYTEST)
+	$(GPU_BIN)/python -m companion.crosscheck --device gpu
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going

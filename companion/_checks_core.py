@@ -14,7 +14,7 @@ import numpy as np
 
 from .backward import conv2d_backward, max_pool2d_backward
 from .conv import conv2d, conv2d_naive
-from .crosscheck import Row
+from .crosscheck import Row, check_device
 from .layouts import (
     conv_kernel_to_torch,
     nchw_to_nhwc,
@@ -123,7 +123,8 @@ def _tensorflow(a, device):
         pooled, argmax = tf.nn.max_pool_with_argmax(
             x, 2, 2, "VALID", include_batch_in_index=True)
         res["max_pool2d indices (2x2)"] = indices_from_tf(
-            argmax.numpy(), tuple(x.shape), include_batch=True)
+            check_device(argmax, device).numpy(), tuple(x.shape),
+            include_batch=True)
         # TF max-unpooling: scatter-*update* the values at the argmax positions
         flat = tf.tensor_scatter_nd_update(
             tf.zeros([2 * 9 * 8 * 4]), tf.reshape(argmax, (-1, 1)),
@@ -141,7 +142,8 @@ def _tensorflow(a, device):
         with tf.GradientTape() as tape:
             loss = tf.reduce_sum(tf.nn.max_pool2d(xv, 3, 2, "SAME") * a["dpool"])
         res["max_pool2d_backward (3x3, stride 2, same)"] = tape.gradient(loss, xv)
-    return {k: np.asarray(v) for k, v in res.items()}
+    return {k: v if isinstance(v, np.ndarray) else np.asarray(check_device(v, device))
+            for k, v in res.items()}
 
 
 def _torch(a, device):
@@ -154,7 +156,10 @@ def _torch(a, device):
         return torch.from_numpy(nhwc_to_nchw(v)).to(dev)
 
     def back(t):
-        return nchw_to_nhwc(t.detach().cpu().numpy())
+        return nchw_to_nhwc(cpu(t))
+
+    def cpu(t):
+        return check_device(t, device).detach().cpu().numpy()
 
     def vec(v):
         return torch.from_numpy(v).to(dev)
@@ -187,7 +192,7 @@ def _torch(a, device):
     res["avg_unpool2d (2x2)"] = back(F.interpolate(x, scale_factor=2,
                                                    mode="nearest"))
     pooled, idx = F.max_pool2d(x, 2, return_indices=True)
-    res["max_pool2d indices (2x2)"] = indices_from_torch(idx.cpu().numpy())
+    res["max_pool2d indices (2x2)"] = indices_from_torch(cpu(idx))
     res["max_unpool2d (2x2, odd size)"] = back(F.max_unpool2d(
         pooled, idx, 2, output_size=(9, 8)))
     xv = x.clone().requires_grad_(True)
@@ -196,8 +201,8 @@ def _torch(a, device):
     bv = vec(a["b"]).requires_grad_(True)
     (F.conv2d(xpv, wv, bv, stride=2) * data(a["dout"])).sum().backward()
     res.update({"conv2d_backward dx": back(xv.grad),
-                "conv2d_backward dw": wv.grad.cpu().numpy().transpose(2, 3, 1, 0),
-                "conv2d_backward db": bv.grad.cpu().numpy()})
+                "conv2d_backward dw": cpu(wv.grad).transpose(2, 3, 1, 0),
+                "conv2d_backward db": cpu(bv.grad)})
     xv = x.clone().requires_grad_(True)
     pooled = F.max_pool2d(F.pad(xv, (l, r, t, b_), value=-float("inf")), 3, 2)
     (pooled * data(a["dpool"])).sum().backward()

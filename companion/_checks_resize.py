@@ -8,13 +8,15 @@ of the two maximum differences. The sizes are odd so that no output pixel lies
 exactly halfway between two inputs (a tie that nearest neighbour may break
 either way on another device), so nearest rows must match exactly. OpenCV rows
 appear when ``cv2`` is installed (framework ``"opencv"``, device ``"cpu"``).
+TensorFlow's bicubic resize has no GPU kernel: on the GPU those rows say so
+(``crosscheck.NO_GPU_KERNEL``) instead of running on the CPU.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .crosscheck import Row
+from .crosscheck import NO_GPU, Row, check_device, gpu_kernel_missing
 from .layouts import conv_kernel_to_torch, nchw_to_nhwc, nhwc_to_nchw
 from .resize import bilinear_kernel, resize, resize_conv, upsample_repeat
 from .subpixel import pixel_shuffle, pixel_unshuffle, shuffle_permutation
@@ -79,9 +81,13 @@ def _tensorflow(a, device):
               "bilinear": tf.compat.v1.image.ResizeMethod.BILINEAR,
               "bicubic": tf.compat.v1.image.ResizeMethod.BICUBIC}
     res = {}
+    no_bicubic = device == "gpu" and gpu_kernel_missing(
+        "tensorflow", "ResizeBicubic", a["x"].dtype)
     with tf.device("/GPU:0" if device == "gpu" else "/CPU:0"):
         for conv, m, ac in _TF_CASES:
-            if conv == "tf":
+            if m == "bicubic" and no_bicubic:
+                res[_name(conv, m, ac)] = no_bicubic
+            elif conv == "tf":
                 ref = [tf.image.resize(x, s, method=m) for s in SIZES]
             else:
                 ref = [tf.compat.v1.image.resize(x, s, method=legacy[m],
@@ -97,7 +103,9 @@ def _tensorflow(a, device):
         bil = tf.image.resize(x, (14, 18), method="bilinear")
         res["conv_transpose2d with bilinear_kernel x2 (interior)"] = [
             bil[:, 1:-1, 1:-1]]
-    return {k: [np.asarray(v) for v in vs] for k, vs in res.items()}
+    return {k: vs if isinstance(vs, str) else
+            [np.asarray(check_device(v, device)) for v in vs]
+            for k, vs in res.items()}
 
 
 def _torch(a, device):
@@ -110,7 +118,7 @@ def _torch(a, device):
         return torch.from_numpy(nhwc_to_nchw(v)).to(dev)
 
     def back(t):
-        return nchw_to_nhwc(t.cpu().numpy())
+        return nchw_to_nhwc(check_device(t, device).cpu().numpy())
 
     x, res = data(a["x"]), {}
     for conv, m, ac in _TORCH_CASES:
@@ -152,6 +160,9 @@ def _rows(ours, theirs, framework, device, scale):
     rows = []
     for op, refs in theirs.items():
         mine = ours[op]
+        if isinstance(refs, str):  # the fact why it has no GPU kernel
+            rows.append(Row(op, framework, device, float("nan"), 0.0, NO_GPU))
+            continue
         if all(m.shape == r.shape for m, r in zip(mine, refs)):
             err = max(float(np.max(np.abs(m - r))) for m, r in zip(mine, refs))
         else:

@@ -4,11 +4,15 @@
   (500 per class), as NHWC float arrays in [0, 1], split into a fixed,
   class-balanced training set (400 per class) and test set (100 per class).
   :func:`load_mnist_full` fetches all 70,000 digits through
-  ``keras.datasets`` when a network is there; the course never needs it.
+  ``keras.datasets`` when a network is there; only the full-size LeNet run
+  (``COURSE_SCALE=full``) needs it.
 * :func:`load_images`: natural photographs shipped inside scikit-image and
   scikit-learn (no download), and :func:`random_patches` to cut seeded patches.
 * :func:`load_image_folder`: a folder of the reader's own images (for example
   the Caltech-101 "panda" pictures used in chapter 2's source article).
+* :func:`fetch_data`: data for the full-size runs (``companion.fullsize``): a
+  folder the reader names, or a download into a cache (:func:`cache_dir`),
+  checked against its SHA-256, with a progress bar.
 """
 
 from __future__ import annotations
@@ -243,3 +247,205 @@ def load_image_folder(path, size) -> np.ndarray:
         img = _to_float_rgb(img, f"file {f.name!r}")
         out[i] = sk_resize(img, (h, w), anti_aliasing=True, preserve_range=True)
     return out
+
+
+# --------------------------------------------------------------------------
+# Data for the full-size runs: a download with a checksum, or a folder
+# --------------------------------------------------------------------------
+
+#: Environment variable naming the download cache (default
+#: ``~/.cache/companion-course``).
+CACHE_VARIABLE = "COURSE_DATA_DIR"
+
+_ARCHIVES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz")
+
+
+def cache_dir() -> pathlib.Path:
+    """The download cache: ``$COURSE_DATA_DIR`` or ``~/.cache/companion-course``."""
+    import os
+
+    raw = os.environ.get(CACHE_VARIABLE, "")
+    return pathlib.Path(raw).expanduser() if raw else (
+        pathlib.Path.home() / ".cache" / "companion-course")
+
+
+def _sha256(path: pathlib.Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _progress(done: int, total: int | None, name: str, stream) -> None:
+    if stream is None:
+        return
+    if total:
+        filled = int(30 * done / total)
+        bar = "#" * filled + "-" * (30 - filled)
+        stream.write(f"\r{name} [{bar}] {done / 1e6:.1f}/{total / 1e6:.1f} MB")
+    else:
+        stream.write(f"\r{name} {done / 1e6:.1f} MB")
+    stream.flush()
+
+
+def _download(url: str, target: pathlib.Path, timeout: float, stream) -> None:
+    """``url`` into ``target`` through ``target.part``; the part file is
+    removed on any failure, so a broken download never looks complete."""
+    import http.client
+    import urllib.error
+    import urllib.request
+
+    part = target.with_name(target.name + ".part")
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            length = response.headers.get("Content-Length")
+            total = int(length) if length and length.isdigit() else None
+            done = 0
+            with open(part, "wb") as out:
+                while True:
+                    block = response.read(1 << 16)
+                    if not block:
+                        break
+                    out.write(block)
+                    done += len(block)
+                    _progress(done, total, target.name, stream)
+        if stream is not None:
+            stream.write("\n")
+        if total is not None and done != total:
+            raise OSError(f"download of {url} was interrupted: got {done} of "
+                          f"{total} bytes")
+        part.replace(target)
+    except urllib.error.HTTPError as err:
+        part.unlink(missing_ok=True)
+        if err.code == 404:
+            raise FileNotFoundError(
+                f"url {url!r} was not found on the server (HTTP 404)") from err
+        raise OSError(f"download of {url} failed: HTTP {err.code} {err.reason}"
+                      ) from err
+    except http.client.IncompleteRead as err:
+        part.unlink(missing_ok=True)
+        raise OSError(f"download of {url} was interrupted: got "
+                      f"{len(err.partial)} more bytes, {err.expected} "
+                      "missing") from err
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+
+
+def _extract(archive: pathlib.Path, folder: pathlib.Path) -> None:
+    """Unpack a zip or tar archive into ``folder``, refusing paths that leave it."""
+    import shutil
+    import tarfile
+    import zipfile
+
+    tmp = folder.with_name(folder.name + ".unpacking")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        if zipfile.is_zipfile(archive):
+            with zipfile.ZipFile(archive) as z:
+                root = tmp.resolve()
+                for member in z.namelist():
+                    if not (root / member).resolve().is_relative_to(root):
+                        raise ValueError(f"archive {archive.name!r} holds a path "
+                                         f"outside its folder: {member!r}")
+                z.extractall(tmp)
+        else:
+            with tarfile.open(archive) as t:
+                t.extractall(tmp, filter="data")
+        shutil.rmtree(folder, ignore_errors=True)
+        tmp.replace(folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def fetch_data(source, *, sha256: str | None = None, name: str | None = None,
+               extract: bool | None = None, cache=None, progress: bool = True,
+               timeout: float = 60.0) -> pathlib.Path:
+    """A data set for the full-size runs: a folder the reader names, or a
+    download into a cache, checked against its SHA-256.
+
+    Parameters
+    ----------
+    source : str or pathlib.Path
+        An existing folder (for example the Caltech-101 ``panda`` folder, or any
+        folder of photographs): returned as it is, nothing is copied. Or an
+        ``http://`` / ``https://`` URL: downloaded once into the cache.
+    sha256 : str
+        Required for a URL: the file's SHA-256 as 64 hex digits. A cached file
+        is checked again before it is used; a mismatch deletes the file and
+        raises.
+    name : str, optional
+        File name in the cache (default: the URL's last path component).
+    extract : bool, optional
+        Unpack a zip or tar archive into a folder next to it and return the
+        folder; by default archives (``.zip``, ``.tar``, ``.tar.gz``, ``.tgz``,
+        ``.tar.bz2``, ``.tar.xz``) are unpacked and other files returned.
+    cache : str or pathlib.Path, optional
+        The cache folder (default :func:`cache_dir`).
+    progress : bool
+        Show a progress bar on stderr while downloading.
+    timeout : float
+        Seconds to wait for the server before giving up.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder, the unpacked folder, or the downloaded file.
+
+    Raises
+    ------
+    FileNotFoundError
+        ``source`` is neither an existing folder nor a URL, or the server
+        answers 404.
+    ValueError
+        ``sha256`` missing or malformed, or the file's checksum differs.
+    OSError
+        The download was interrupted (fewer bytes than announced) or failed.
+    """
+    import re
+    import sys
+    import urllib.parse
+
+    if not isinstance(source, (str, pathlib.Path)):
+        raise TypeError(f"source must be a folder path or a URL string, got "
+                        f"{type(source).__name__}")
+    text = str(source)
+    scheme = urllib.parse.urlparse(text).scheme if isinstance(source, str) else ""
+    if scheme not in ("http", "https"):
+        folder = pathlib.Path(text).expanduser()
+        if not folder.is_dir():
+            raise FileNotFoundError(
+                f"source {text!r} is neither an existing folder nor an http(s) URL")
+        return folder
+    if not isinstance(sha256, str) or not re.fullmatch(r"[0-9a-fA-F]{64}", sha256):
+        raise ValueError(f"sha256 must be the file's SHA-256 as 64 hex digits for "
+                         f"a download, got {sha256!r}")
+    sha256 = sha256.lower()
+    name = name or pathlib.PurePosixPath(urllib.parse.urlparse(text).path).name
+    if not name or "/" in name or name in (".", ".."):
+        raise ValueError(f"name must be a plain file name, got {name!r}")
+    root = cache_dir() if cache is None else pathlib.Path(cache)
+    root.mkdir(parents=True, exist_ok=True)
+    target = root / name
+    if not target.exists():
+        _download(text, target, timeout, sys.stderr if progress else None)
+    got = _sha256(target)
+    if got != sha256:
+        target.unlink()
+        raise ValueError(f"sha256 of {name!r} from {text} is {got}, expected "
+                         f"{sha256}; the file was deleted")
+    if extract is None:
+        extract = name.lower().endswith(_ARCHIVES)
+    if not extract:
+        return target
+    folder = root / (name.split(".")[0] + "_" + sha256[:8])
+    stamp = folder / ".complete"
+    if not stamp.exists():
+        _extract(target, folder)
+        stamp.write_text(sha256 + "\n")
+    return folder

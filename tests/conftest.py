@@ -38,3 +38,19 @@ def built_book(tmp_path_factory):
          "--path-output", str(out)],
         capture_output=True, text=True, timeout=1800)
     return result.returncode, result.stdout + result.stderr, out / "_build" / "html"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item):
+    """A GPU case (``pytest.mark.gpu(framework=...)``) first needs that
+    framework's GPU: it skips where there is none, and fails naming the
+    framework under ``COURSE_REQUIRE_GPU=1`` (``make test-gpu``). This runs in
+    the call phase, so the failure is reported as a failed test."""
+    marker = item.get_closest_marker("gpu")
+    if marker is None:
+        return
+    from frameworks import require_gpu
+
+    wanted = marker.kwargs.get("framework", ("tensorflow", "torch"))
+    for framework in (wanted,) if isinstance(wanted, str) else wanted:
+        require_gpu(framework)

@@ -6,7 +6,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from frameworks import DEVICES, from_torch, tf, tf_device, to_torch, tolerance, torch
+from frameworks import (
+    TF_DEVICES,
+    TORCH_DEVICES,
+    from_torch,
+    tf,
+    tf_device,
+    tf_result,
+    to_torch,
+    tolerance,
+    torch,
+)
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from inputs import pair as _pair
@@ -44,8 +54,9 @@ def torch_grads(cfg, dout, device="cpu"):
     y = F.conv2d(F.pad(x, (l, r, t, bt)), w, b, stride=stride, dilation=dilation,
                  groups=cfg["groups"])
     (y * to_torch(dout, device)).sum().backward()
-    return (from_torch(x.grad), w.grad.cpu().numpy().transpose(2, 3, 1, 0),
-            b.grad.cpu().numpy())
+    return (from_torch(x.grad, device=device),
+            from_torch(w.grad, "none", device).transpose(2, 3, 1, 0),
+            from_torch(b.grad, "none", device))
 
 
 def tf_grads(cfg, dout, device="cpu"):
@@ -61,7 +72,7 @@ def tf_grads(cfg, dout, device="cpu"):
                            padding.upper() if isinstance(padding, str) else padding,
                            dilations=_pair(cfg["dilation"])) + b
         loss = tf().reduce_sum(y * dout)
-    return [g.numpy() for g in tape.gradient(loss, [x, w, b])]
+    return [tf_result(g, device) for g in tape.gradient(loss, [x, w, b])]
 
 
 def check_grads(ours, theirs):
@@ -72,7 +83,7 @@ def check_grads(ours, theirs):
 
 # --- properties -------------------------------------------------------------
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", TORCH_DEVICES)
 @given(cfg=conv_configs())
 def test_matches_torch_autograd(device, cfg):
     dout = _dout(cfg)
@@ -80,11 +91,11 @@ def test_matches_torch_autograd(device, cfg):
                 torch_grads(cfg, dout, device))
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", TF_DEVICES)
 @given(cfg=conv_configs())
 def test_matches_tf_gradient_tape(device, cfg):
     """TF's CPU kernels have no gradient for grouped or dilated convolutions:
-    there, assert the refusal and check against torch instead."""
+    there, assert the refusal and check against torch (on the CPU) instead."""
     dout = _dout(cfg)
     ours = conv2d_backward(dout, cfg["x"], cfg["w"], **_kw(cfg))
     refused = cfg["groups"] > 1 or _pair(cfg["dilation"]) != (1, 1)
@@ -92,7 +103,7 @@ def test_matches_tf_gradient_tape(device, cfg):
         with pytest.raises(tf().errors.InvalidArgumentError,
                            match="grouped|dilation rates"):
             tf_grads(cfg, dout, device)
-        check_grads(ours, torch_grads(cfg, dout, device))
+        check_grads(ours, torch_grads(cfg, dout, "cpu"))
     else:
         check_grads(ours, tf_grads(cfg, dout, device))
 
@@ -153,7 +164,7 @@ def test_max_pool_backward_matches_torch(cfg):
                                from_torch(x.grad), **TOL)
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", TF_DEVICES)
 @given(cfg=pool_configs(paddings=("valid", "same")))
 def test_max_pool_backward_matches_tf(device, cfg):
     kw = {k: cfg[k] for k in ("pool_size", "stride", "padding")}
@@ -165,7 +176,7 @@ def test_max_pool_backward_matches_tf(device, cfg):
         loss = tf().reduce_sum(
             tf().nn.max_pool2d(x, pool, stride, cfg["padding"].upper()) * dout)
     np.testing.assert_allclose(max_pool2d_backward(dout, cfg["x"], **kw),
-                               tape.gradient(loss, x).numpy(), **TOL)
+                               tf_result(tape.gradient(loss, x), device), **TOL)
 
 
 # --- hand-picked ----------------------------------------------------------------

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from frameworks import DEVICES, from_torch, tf, tf_device, to_torch, tolerance, torch
+from frameworks import (
+    FRAMEWORK_DEVICES,
+    TF_DEVICES,
+    TORCH_DEVICES,
+    from_torch,
+    tf,
+    tf_device,
+    tf_result,
+    to_torch,
+    tolerance,
+    torch,
+)
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from inputs import pair as _pair
@@ -83,7 +94,7 @@ def tf_conv2d(cfg, device="cpu"):
                            tf_padding, dilations=_pair(cfg["dilation"]))
         if cfg["b"] is not None:
             y = y + cfg["b"]
-    return y.numpy()
+    return tf_result(y, device)
 
 
 def torch_conv2d(cfg, device="cpu"):
@@ -96,7 +107,7 @@ def torch_conv2d(cfg, device="cpu"):
     bias = None if cfg["b"] is None else to_torch(cfg["b"], device, "none")
     y = F.conv2d(F.pad(to_torch(x, device), (l, r, t, b)), to_torch(w, device, "conv"),
                  bias, stride=stride, dilation=dilation, groups=cfg["groups"])
-    return from_torch(y)
+    return from_torch(y, device=device)
 
 
 def check_tf(cfg, device="cpu", fn=conv2d):
@@ -117,6 +128,11 @@ def check_torch(cfg, device="cpu", fn=conv2d):
     np.testing.assert_allclose(ours, theirs, **_tol(cfg))
 
 
+def check(framework, cfg, device="cpu", fn=conv2d):
+    """check_tf or check_torch, by framework name."""
+    (check_tf if framework == "tensorflow" else check_torch)(cfg, device, fn)
+
+
 # --- properties -------------------------------------------------------------
 
 @given(conv_configs(dtypes=(np.float32, np.float64)))
@@ -127,13 +143,13 @@ def test_fast_equals_naive(cfg):
     np.testing.assert_allclose(fast, naive, **_tol(cfg))
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", TF_DEVICES)
 @given(cfg=conv_configs())
 def test_matches_tensorflow(device, cfg):
     check_tf(cfg, device)
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", TORCH_DEVICES)
 @given(cfg=conv_configs())
 def test_matches_torch(device, cfg):
     check_torch(cfg, device)
@@ -159,13 +175,12 @@ def test_article_window_gives_one(fn):
     assert out.shape == (1, 3, 3, 1)  # (5 - 3 + 1) / 1 = 3
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
 @pytest.mark.parametrize("padding", ["valid", "same"])
-def test_article_image_matches_frameworks(device, padding):
+def test_article_image_matches_frameworks(framework, device, padding):
     cfg = {"x": ARTICLE_IMAGE, "w": ARTICLE_KERNEL, "b": np.array([1.0]),
            "stride": 1, "padding": padding, "dilation": 1, "groups": 1}
-    check_tf(cfg, device)
-    check_torch(cfg, device)
+    check(framework, cfg, device)
     assert conv2d(cfg["x"], cfg["w"], padding=padding).shape[1:3] == \
         ((3, 3) if padding == "valid" else (5, 5))  # zero padding keeps 5x5
 
@@ -205,21 +220,24 @@ def test_no_flip_cross_correlation():
 
 # --- pitfalls (SEMANTICS.md) ------------------------------------------------
 
-@pytest.mark.parametrize("device", DEVICES)
-def test_same_is_asymmetric_and_symmetric_torch_port_is_wrong(device):
+@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+def test_same_is_asymmetric_and_symmetric_torch_port_is_wrong(framework, device):
     """H=6, k=3, s=2: TF "same" pads 0 on top and 1 below."""
-    F = torch().nn.functional
     x, w = _random((1, 6, 6, 2)), _random((3, 3, 2, 3), 1)
     cfg = {"x": x, "w": w, "b": None, "stride": 2, "padding": "same",
            "dilation": 1, "groups": 1}
-    check_tf(cfg, device)
+    if framework == "tensorflow":
+        check_tf(cfg, device)
+        return
+    F = torch().nn.functional
     symmetric = from_torch(F.conv2d(to_torch(x, device), to_torch(w, device, "conv"),
-                                    stride=2, padding=1))
+                                    stride=2, padding=1), device=device)
     ours = conv2d(x, w, stride=2, padding="same")
     assert symmetric.shape == ours.shape  # the right shape...
     assert not np.allclose(symmetric, ours)  # ...and the wrong values
     explicit = from_torch(F.conv2d(F.pad(to_torch(x, device), (0, 1, 0, 1)),
-                                   to_torch(w, device, "conv"), stride=2))
+                                   to_torch(w, device, "conv"), stride=2),
+                          device=device)
     np.testing.assert_allclose(explicit, ours, **tolerance(np.float64))
 
 
@@ -261,27 +279,25 @@ def test_dtype_preserved(fn, dtype):
     assert fn(x, w, w[0, 0, 0], padding="same").dtype == dtype
 
 
-@pytest.mark.parametrize("device", DEVICES)
-def test_float32_against_frameworks(device):
+@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+def test_float32_against_frameworks(framework, device):
     """A VGG-like layer in float32: the stated float32 tolerance holds."""
     rng = np.random.default_rng(3)
     cfg = {"x": rng.standard_normal((2, 14, 14, 16), dtype=np.float32),
            "w": rng.standard_normal((3, 3, 16, 8), dtype=np.float32),
            "b": rng.standard_normal(8, dtype=np.float32),
            "stride": 1, "padding": "same", "dilation": 1, "groups": 1}
-    check_tf(cfg, device)
-    check_torch(cfg, device)
+    check(framework, cfg, device)
 
 
-@pytest.mark.parametrize("device", DEVICES)
-def test_depthwise(device):
+@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+def test_depthwise(framework, device):
     """groups == channels: each channel convolved on its own."""
     cfg = {"x": _random((2, 7, 6, 4)), "w": _random((3, 3, 1, 8), 1),
            "b": _random(8, 2), "stride": 1, "padding": 1, "dilation": 1,
            "groups": 4}
-    check_tf(cfg, device)
-    check_torch(cfg, device)
-    check_torch(cfg, device, fn=conv2d_naive)
+    check(framework, cfg, device)
+    check(framework, cfg, device, fn=conv2d_naive)
 
 
 def test_crosscheck_rows_pass():

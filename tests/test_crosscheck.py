@@ -40,3 +40,26 @@ def test_crosscheck_command_passes_for_every_operation_and_framework():
     resize_frameworks = set().union(*(v for k, v in seen.items()
                                       if k.startswith("resize ")))
     assert {"tensorflow", "torch", "opencv"} <= resize_frameworks
+
+
+@pytest.mark.slow
+@pytest.mark.gpu(framework=("tensorflow", "torch"))
+def test_crosscheck_gpu_table():
+    """On a GPU machine: ``--device gpu`` gives GPU rows only, for both
+    frameworks; every row passes except the ops of NO_GPU_KERNEL, which say so."""
+    result = subprocess.run([sys.executable, "-m", "companion.crosscheck",
+                             "--device", "gpu"],
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    body = result.stdout.splitlines()[2:-1]
+    frameworks = set()
+    for line in body:
+        cells = line.split("  ")
+        assert " gpu " in f" {line} " and "cpu" not in line.split()[-6:], line
+        frameworks |= {c.strip() for c in cells} & {"tensorflow", "torch"}
+        verdict = line.rstrip()
+        assert verdict.endswith("pass") or (
+            verdict.endswith("no GPU kernel") and "bicubic" in line
+            and "tensorflow" in line), line
+    assert frameworks == {"tensorflow", "torch"}
+    assert "no GPU kernel" in result.stdout.splitlines()[-1]

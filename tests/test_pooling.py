@@ -8,7 +8,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from frameworks import DEVICES, from_torch, tf, tf_device, to_torch, tolerance, torch
+from frameworks import (
+    FRAMEWORK_DEVICES,
+    TF_DEVICES,
+    TORCH_DEVICES,
+    from_torch,
+    tf,
+    tf_device,
+    tf_result,
+    to_torch,
+    tolerance,
+    torch,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 from inputs import pair as _pair
@@ -77,8 +88,8 @@ def check_tf(cfg, device="cpu"):
     pool, stride, padding = _tf_args(cfg)
     x = tf().constant(cfg["x"])
     with tf().device(tf_device(device)):
-        tf_max = tf().nn.max_pool2d(x, pool, stride, padding).numpy()
-        tf_avg = tf().nn.avg_pool2d(x, pool, stride, padding).numpy()
+        tf_max = tf_result(tf().nn.max_pool2d(x, pool, stride, padding), device)
+        tf_avg = tf_result(tf().nn.avg_pool2d(x, pool, stride, padding), device)
     for ours, theirs in ((max_pool2d(cfg["x"], **_kw(cfg)), tf_max),
                          (avg_pool2d(cfg["x"], **_kw(cfg)), tf_avg)):
         assert ours.shape == theirs.shape and ours.dtype == cfg["x"].dtype
@@ -95,9 +106,9 @@ def check_torch(cfg, device="cpu"):
     count = F.avg_pool2d(_torch_padded(ones, 0.0, device)[0], pool, stride)
     t_avg = F.avg_pool2d(xsum, pool, stride) / count
     ours_max, ours_idx = max_pool2d(cfg["x"], **_kw(cfg), return_indices=True)
-    np.testing.assert_array_equal(ours_max, from_torch(t_max))
-    np.testing.assert_allclose(avg_pool2d(cfg["x"], **_kw(cfg)), from_torch(t_avg),
-                               **TOL)
+    np.testing.assert_array_equal(ours_max, from_torch(t_max, device=device))
+    np.testing.assert_allclose(avg_pool2d(cfg["x"], **_kw(cfg)),
+                               from_torch(t_avg, device=device), **TOL)
     if not any(pads):
         # unpadded: torch's indices are in the same plane as ours
         np.testing.assert_array_equal(ours_idx, indices_from_torch(
@@ -117,13 +128,13 @@ def test_fast_equals_naive(cfg):
                                avg_pool2d_naive(cfg["x"], **_kw(cfg)), **TOL)
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", TF_DEVICES)
 @given(cfg=pool_configs(paddings=("valid", "same")))
 def test_matches_tensorflow(device, cfg):
     check_tf(cfg, device)
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", TORCH_DEVICES)
 @given(cfg=pool_configs())
 def test_matches_torch(device, cfg):
     check_torch(cfg, device)
@@ -184,20 +195,23 @@ def test_ties_take_the_first_maximum_like_both_frameworks():
     np.testing.assert_array_equal(indices_from_tf(argmax.numpy(), x.shape), idx)
 
 
-@pytest.mark.parametrize("device", DEVICES)
-def test_avg_padding_differs_from_torch_default(device):
+@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+def test_avg_padding_differs_from_torch_default(framework, device):
     """TF never counts padded zeros; torch's count_include_pad=True does."""
     F = torch().nn.functional
     x = np.random.default_rng(0).standard_normal((1, 5, 5, 2)) + 3
     ours = avg_pool2d(x, 3, 1, padding="same")  # pads 1 on every side
-    with tf().device(tf_device(device)):
-        np.testing.assert_allclose(
-            ours, tf().nn.avg_pool2d(tf().constant(x), 3, 1, "SAME").numpy(), **TOL)
-    counted = from_torch(F.avg_pool2d(to_torch(x, device), 3, 1, padding=1))
+    if framework == "tensorflow":
+        with tf().device(tf_device(device)):
+            np.testing.assert_allclose(ours, tf_result(tf().nn.avg_pool2d(
+                tf().constant(x), 3, 1, "SAME"), device), **TOL)
+        return
+    counted = from_torch(F.avg_pool2d(to_torch(x, device), 3, 1, padding=1),
+                         device=device)
     assert not np.allclose(counted, ours)
     np.testing.assert_allclose(counted[:, 1:-1, 1:-1], ours[:, 1:-1, 1:-1], **TOL)
     not_counted = from_torch(F.avg_pool2d(to_torch(x, device), 3, 1, padding=1,
-                                          count_include_pad=False))
+                                          count_include_pad=False), device=device)
     np.testing.assert_allclose(not_counted, ours, **TOL)
 
 
@@ -254,8 +268,8 @@ def test_torch_max_unpool_needs_output_size_for_odd_sizes():
     np.testing.assert_array_equal(max_unpool2d(out, idx, (5, 5)), from_torch(theirs))
 
 
-@pytest.mark.parametrize("device", DEVICES)
-def test_avg_unpool_is_upsampling_nearest(device):
+@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+def test_avg_unpool_is_upsampling_nearest(framework, device):
     """The article's "unsampling": Keras UpSampling2D, torch nearest."""
     import keras
 
@@ -263,11 +277,14 @@ def test_avg_unpool_is_upsampling_nearest(device):
     x = np.random.default_rng(4).standard_normal((2, 3, 5, 2))
     ours = avg_unpool2d(x, (2, 3))
     assert ours.shape == (2, 6, 15, 2)
-    with tf().device(tf_device(device)):
-        keras_up = np.asarray(keras.layers.UpSampling2D((2, 3))(x.astype(np.float32)))
-    np.testing.assert_allclose(ours, keras_up, **tolerance(np.float32))
+    if framework == "tensorflow":
+        with tf().device(tf_device(device)):
+            keras_up = tf_result(keras.layers.UpSampling2D((2, 3))(
+                x.astype(np.float32)), device)
+        np.testing.assert_allclose(ours, keras_up, **tolerance(np.float32))
+        return
     torch_up = F.interpolate(to_torch(x, device), scale_factor=(2, 3), mode="nearest")
-    np.testing.assert_array_equal(ours, from_torch(torch_up))
+    np.testing.assert_array_equal(ours, from_torch(torch_up, device=device))
 
 
 @pytest.mark.parametrize("fn", [max_pool2d, max_pool2d_naive, avg_pool2d,

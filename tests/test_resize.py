@@ -14,7 +14,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from frameworks import DEVICES, from_torch, tf, tf_device, to_torch, torch
+from frameworks import (
+    TF_DEVICES,
+    TORCH_DEVICES,
+    assert_no_gpu_kernel,
+    from_torch,
+    tf,
+    tf_device,
+    tf_refuses_on_gpu,
+    tf_result,
+    to_torch,
+    torch,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -60,15 +71,33 @@ def images(draw, max_side=40, dtype=np.float64):
     return rng.standard_normal((n, h, w, c)).astype(dtype), size
 
 
-def _has_tie(x, size):
-    """Whether an output pixel sits exactly halfway between two inputs (or on an
-    input under the legacy mapping), where GPU kernels may round differently."""
-    for n_in, n_out in zip(x.shape[1:3], size):
-        d = np.arange(n_out)
-        if np.any((2 * d + 1) * n_in % (2 * n_out) == 0) or np.any(
-                (d[1:] * n_in) % n_out == 0):
-            return True
-    return False
+def _tie_lines(n_in, n_out, align_corners=False):
+    """Output rows (or columns) whose source coordinate sits exactly halfway
+    between two inputs ((d + 1/2) in/out an integer) or exactly on an input
+    under the legacy mapping (d in/out an integer, d > 0); with
+    ``align_corners``, where d (in - 1)/(out - 1) ends in exactly 1/2 (the
+    mapping rounds). There a GPU kernel may round the other way in its own
+    float arithmetic."""
+    d = np.arange(n_out)
+    if align_corners:
+        if n_out == 1:
+            return np.zeros(1, dtype=bool)
+        return (2 * d * (n_in - 1)) % (2 * (n_out - 1)) == n_out - 1
+    tie = (2 * d + 1) * n_in % (2 * n_out) == 0
+    tie[1:] |= (d[1:] * n_in) % n_out == 0
+    return tie
+
+
+def _assert_same_pixels_off_ties(ours, ref, x, size, align_corners=False):
+    """Nearest neighbour on a GPU: exact on every pixel whose row and column
+    are not ties; returns how many pixels were compared."""
+    ref = np.asarray(ref)
+    assert ours.shape == ref.shape
+    rows, cols = (~_tie_lines(n_in, n_out, align_corners)
+                  for n_in, n_out in zip(x.shape[1:3], size))
+    np.testing.assert_array_equal(ours[:, rows][:, :, cols],
+                                  ref[:, rows][:, :, cols])
+    return int(rows.sum() * cols.sum())
 
 
 # --------------------------------------------------------------------------
@@ -167,34 +196,52 @@ def test_kernels():
 # Against the frameworks, on generated shapes (>= 200 examples per convention)
 # --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", TF_DEVICES)
 @given(case=images(dtype=np.float32),
        method=st.sampled_from(["nearest", "bilinear", "bicubic"]))
 def test_matches_tf_image_resize(device, case, method):
     x, size = case
+    if method == "bicubic" and device == "gpu" and tf_refuses_on_gpu(
+            "ResizeBicubic", x.dtype):
+        assert_no_gpu_kernel(lambda: tf().image.resize(x, size, method=method),
+                             "ResizeBicubic", x.dtype)
+        return
     with tf().device(tf_device(device)):
-        ref = tf().image.resize(x, size, method=method, antialias=False).numpy()
+        ref = tf_result(tf().image.resize(x, size, method=method, antialias=False),
+                        device)
     ours = resize(x, size, method, convention="tf")
     assert ours.dtype == np.float32
-    if method == "nearest":
+    if method == "nearest" and device == "gpu":
+        _assert_same_pixels_off_ties(ours, ref, x, size)
+    elif method == "nearest":
         _assert_same_pixels(ours, ref)
     else:
         _assert_close(ours, ref, x, 1e-5)
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", TF_DEVICES)
 @given(case=images(dtype=np.float32),
        method=st.sampled_from(["nearest", "bilinear", "bicubic"]),
        align_corners=st.booleans())
 def test_matches_tf_compat_v1_resize(device, case, method, align_corners):
     x, size = case
     t = tf()
-    with t.device(tf_device(device)):
-        ref = t.compat.v1.image.resize(
+
+    def legacy():
+        return t.compat.v1.image.resize(
             x, size, method=getattr(t.compat.v1.image.ResizeMethod, LEGACY[method]),
-            align_corners=align_corners).numpy()
+            align_corners=align_corners)
+
+    if method == "bicubic" and device == "gpu" and tf_refuses_on_gpu(
+            "ResizeBicubic", x.dtype):
+        assert_no_gpu_kernel(legacy, "ResizeBicubic", x.dtype)
+        return
+    with t.device(tf_device(device)):
+        ref = tf_result(legacy(), device)
     ours = resize(x, size, method, convention="tf1", align_corners=align_corners)
-    if method == "nearest":
+    if method == "nearest" and device == "gpu":
+        _assert_same_pixels_off_ties(ours, ref, x, size, align_corners)
+    elif method == "nearest":
         _assert_same_pixels(ours, ref)
     else:
         _assert_close(ours, ref, x, 1e-5)
@@ -204,7 +251,7 @@ TORCH_MODES = [("nearest", False), ("nearest-exact", False), ("bilinear", False)
                ("bilinear", True), ("bicubic", False), ("bicubic", True)]
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", TORCH_DEVICES)
 @given(case=images(), mode=st.sampled_from(TORCH_MODES),
        dtype=st.sampled_from([np.float64, np.float32]))
 def test_matches_torch_interpolate(device, case, mode, dtype):
@@ -213,13 +260,14 @@ def test_matches_torch_interpolate(device, case, mode, dtype):
     x = x.astype(dtype)
     kw = {} if method.startswith("nearest") else {"align_corners": align_corners}
     ref = from_torch(torch().nn.functional.interpolate(
-        to_torch(x, device), size=size, mode=method, **kw))
+        to_torch(x, device), size=size, mode=method, **kw), device=device)
     ours = resize(x, size, method, convention="torch", align_corners=align_corners)
     assert ours.dtype == dtype
     if method.startswith("nearest"):
-        if device == "gpu" and _has_tie(x, size):
-            return  # CUDA kernels round exact ties in their own arithmetic
-        _assert_same_pixels(ours, ref)
+        if device == "gpu":  # CUDA kernels round exact ties their own way
+            _assert_same_pixels_off_ties(ours, ref, x, size)
+        else:
+            _assert_same_pixels(ours, ref)
     else:
         _assert_close(ours, ref, x, 1e-10 if dtype == np.float64 else 1e-5)
 
@@ -384,7 +432,7 @@ def test_torch_scale_factor_maps_with_one_over_the_factor():
 # Upsampling layers
 # --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", TF_DEVICES)
 @given(case=images(max_side=12, dtype=np.float32),
        factor=st.one_of(st.integers(1, 4),
                         st.tuples(st.integers(1, 4), st.integers(1, 4))))
@@ -394,7 +442,7 @@ def test_upsample_repeat_matches_keras_upsampling2d(device, case, factor):
     x, _ = case
     with tf().device(tf_device(device)):
         ref = keras.layers.UpSampling2D(size=factor)(x)
-    _assert_same_pixels(upsample_repeat(x, factor), keras.ops.convert_to_numpy(ref))
+    _assert_same_pixels(upsample_repeat(x, factor), tf_result(ref, device))
 
 
 def test_bilinear_kernel_values():

@@ -7,7 +7,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from frameworks import DEVICES, from_torch, tf, tf_device, to_torch, torch
+from frameworks import (
+    TF_DEVICES,
+    TORCH_DEVICES,
+    assert_no_gpu_kernel,
+    from_torch,
+    tf,
+    tf_device,
+    tf_refuses_on_gpu,
+    tf_result,
+    to_torch,
+    torch,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -63,28 +74,41 @@ def test_permutation_is_the_semantics_formula():
 # Against the frameworks
 # --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("device", DEVICES)
-@given(case=deep_images(min_r=2))  # TensorFlow requires block_size >= 2
-def test_tf_order_matches_depth_to_space(device, case):
+@pytest.mark.parametrize("device", TF_DEVICES)
+@given(case=deep_images(min_r=2),  # TensorFlow requires block_size >= 2
+       dtype=st.sampled_from([np.float64, np.float32]))
+def test_tf_order_matches_depth_to_space(device, case, dtype):
+    """float64 on the GPU: TensorFlow has no kernel (NO_GPU_KERNEL), so assert
+    the refusal; float32 runs there."""
     x, r, _ = case
+    x = x.astype(dtype)
+    if device == "gpu" and tf_refuses_on_gpu("DepthToSpace", dtype):
+        assert_no_gpu_kernel(lambda: tf().nn.depth_to_space(x, r),
+                             "DepthToSpace", dtype)
+        assert_no_gpu_kernel(lambda: tf().nn.space_to_depth(
+            pixel_shuffle(x, r, "tf"), r), "SpaceToDepth", dtype)
+        return
     with tf().device(tf_device(device)):
-        ref = tf().nn.depth_to_space(x, r).numpy()
-        back = tf().nn.space_to_depth(ref, r).numpy()
+        ref = tf_result(tf().nn.depth_to_space(x, r), device)
+        back = tf_result(tf().nn.space_to_depth(ref, r), device)
     ours = pixel_shuffle(x, r, "tf")
     assert ours.dtype == x.dtype
     np.testing.assert_array_equal(ours, ref)
     np.testing.assert_array_equal(pixel_unshuffle(ours, r, "tf"), back)
 
 
-@pytest.mark.parametrize("device", DEVICES)
-@given(case=deep_images())
-def test_torch_order_matches_pixel_shuffle(device, case):
+@pytest.mark.parametrize("device", TORCH_DEVICES)
+@given(case=deep_images(), dtype=st.sampled_from([np.float64, np.float32]))
+def test_torch_order_matches_pixel_shuffle(device, case, dtype):
     x, r, _ = case
+    x = x.astype(dtype)
     F = torch().nn.functional
     ref = F.pixel_shuffle(to_torch(x, device), r)
-    np.testing.assert_array_equal(pixel_shuffle(x, r, "torch"), from_torch(ref))
-    np.testing.assert_array_equal(pixel_unshuffle(from_torch(ref), r, "torch"),
-                                  from_torch(F.pixel_unshuffle(ref, r)))
+    np.testing.assert_array_equal(pixel_shuffle(x, r, "torch"),
+                                  from_torch(ref, device=device))
+    np.testing.assert_array_equal(
+        pixel_unshuffle(from_torch(ref), r, "torch"),
+        from_torch(F.pixel_unshuffle(ref, r), device=device))
 
 
 @given(case=deep_images(), order=st.sampled_from(["tf", "torch"]))
