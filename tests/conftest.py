@@ -38,3 +38,13 @@ def built_book(tmp_path_factory):
          "--path-output", str(out)],
         capture_output=True, text=True, timeout=1800)
     return result.returncode, result.stdout + result.stderr, out / "_build" / "html"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every notebook cell that nbval runs is marked ``slow``: a chapter takes
+    minutes, so ``make check`` (``-m "not slow"``) leaves the notebooks to
+    ``make test``."""
+    slow = pytest.mark.slow
+    for item in items:
+        if item.nodeid.split("::")[0].endswith(".ipynb"):
+            item.add_marker(slow)
