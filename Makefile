@@ -1,11 +1,12 @@
-# The course's four commands. `make book` and `make test` are the whole set-up.
+# The course's commands. `make book` and `make test` are the whole set-up;
+# `make check` is the quick loop while editing (ruff + every test not marked slow).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HTML   := _build/html
 
-.PHONY: book test test-gpu lab serve bench clean execute
+.PHONY: book test check test-gpu lab serve bench clean execute
 
 # (Re)install only when requirements.txt or pyproject.toml changed.
 $(STAMP): requirements.txt pyproject.toml
@@ -47,6 +48,12 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Lint, then every test not marked slow (no notebooks, book build, install
+# check, browser tests or long runs), 25 hypothesis examples per property.
+check: $(STAMP)
+	$(BIN)/ruff check companion tests benchmarks book
+	HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -m "not slow" -q tests companion
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab book/

@@ -1,9 +1,10 @@
 """Resizing and pixel shuffle: companion vs PyTorch and TensorFlow.
 
 A batch of small images upscaled 4x, as a decoder or a super-resolution model
-does: 8 x 64 x 64 x 3 -> 256 x 256, float32, CPU. Ours follows the PyTorch
-convention (``F.interpolate(size=...)``); TensorFlow's ``tf.image.resize``
-(its own convention, timed for reference) does the same amount of work.
+does: 8 x 64 x 64 x 3 -> 256 x 256, float32, CPU. In each framework's
+process ours follows that framework's convention (``F.interpolate(size=...)``
+or ``tf.image.resize``; its channel order for the pixel shuffle), so that both
+sides compute the same output (``tests/test_benchmarks.py`` checks it).
 """
 
 from __future__ import annotations
@@ -46,12 +47,13 @@ def _shuffle(framework, d):
 def cases(framework: str) -> list[Case]:
     rng = np.random.default_rng(0)
     x = rng.standard_normal((8, 64, 64, 3), dtype=np.float32)
-    out = [Case(f"resize {method} 8x64x64x3 -> 256x256 (torch)",
-                lambda m=method: resize(x, (256, 256), m, convention="torch"),
+    convention = "torch" if framework == "torch" else "tf"
+    out = [Case(f"resize {method} 8x64x64x3 -> 256x256",
+                lambda m=method: resize(x, (256, 256), m, convention=convention),
                 _resize(framework, x, method), target=0.33)
            for method in ("bilinear", "bicubic")]
     d = rng.standard_normal((8, 64, 64, 48), dtype=np.float32)
     out.append(Case("pixel_shuffle 8x64x64x48, r=4",
-                    lambda: pixel_shuffle(d, 4, "torch"), _shuffle(framework, d),
-                    target=0.33))
+                    lambda: pixel_shuffle(d, 4, convention),
+                    _shuffle(framework, d), target=0.33))
     return out

@@ -23,6 +23,9 @@ def measure(framework: str) -> None:
     """Child: time every case against ``framework``; one JSON line per case."""
     import numpy as np
 
+    if framework not in FRAMEWORKS:
+        raise ValueError(f"framework must be one of {FRAMEWORKS}, got {framework!r}")
+
     if framework == "tf":
         import os
 
@@ -50,6 +53,21 @@ def measure(framework: str) -> None:
                               "ratio": t.ratio}), flush=True)
 
 
+def child(framework: str) -> list[str]:
+    """Run ``measure(framework)`` in a child process; its output lines.
+
+    A child that fails prints its traceback on this process's stderr and
+    stops ``make bench`` with a non-zero status.
+    """
+    result = subprocess.run([sys.executable, __file__, "--framework", framework],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        print(result.stderr, file=sys.stderr, end="")
+        raise SystemExit(f"benchmark child {framework!r} failed with exit status "
+                         f"{result.returncode}; its traceback is above")
+    return result.stdout.splitlines()
+
+
 def main() -> int:
     if len(sys.argv) == 3 and sys.argv[1] == "--framework":
         measure(sys.argv[2])
@@ -57,9 +75,7 @@ def main() -> int:
     rows: dict[str, dict] = {}
     info = []
     for framework in FRAMEWORKS:
-        lines = subprocess.run(
-            [sys.executable, __file__, "--framework", framework], check=True,
-            capture_output=True, text=True).stdout.splitlines()
+        lines = child(framework)
         head, *results = (json.loads(line) for line in lines)
         info.append(f"{framework} {head['version']} ({head['threads'] or 'default'}"
                     " threads)")

@@ -119,7 +119,7 @@ def _tensorflow(a, device):
                                    [[0, 0], [1, 1], [1, 1], [0, 0]]) + a["bt"]
         res["max_pool2d (3x3, stride 2, same)"] = tf.nn.max_pool2d(x, 3, 2, "SAME")
         res["avg_pool2d (3x3, stride 2, same)"] = tf.nn.avg_pool2d(x, 3, 2, "SAME")
-        res["avg_unpool2d (2x2)"] = tf.repeat(tf.repeat(x, 2, axis=1), 2, axis=2)
+        res["avg_unpool2d (2x2)"] = tf.image.resize(x, (18, 16), method="nearest")
         pooled, argmax = tf.nn.max_pool_with_argmax(
             x, 2, 2, "VALID", include_batch_in_index=True)
         res["max_pool2d indices (2x2)"] = indices_from_tf(
@@ -186,9 +186,10 @@ def _torch(a, device):
                            output_padding=1))
     xmax = F.pad(x, (l, r, t, b_), value=-float("inf"))
     res["max_pool2d (3x3, stride 2, same)"] = back(F.max_pool2d(xmax, 3, 2))
-    counts = F.avg_pool2d(F.pad(torch.ones_like(x), (l, r, t, b_)), 3, 2)
-    res["avg_pool2d (3x3, stride 2, same)"] = back(F.avg_pool2d(xpad, 3, 2)
-                                                   / counts)
+    # TF's "same" on 9 x 8 pads rows (1, 1) and columns (0, 1): PyTorch's own
+    # padding (1, 0), with ceil_mode adding the last column's window
+    res["avg_pool2d (3x3, stride 2, same)"] = back(F.avg_pool2d(
+        x, 3, 2, padding=(1, 0), ceil_mode=True, count_include_pad=False))
     res["avg_unpool2d (2x2)"] = back(F.interpolate(x, scale_factor=2,
                                                    mode="nearest"))
     pooled, idx = F.max_pool2d(x, 2, return_indices=True)

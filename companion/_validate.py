@@ -96,6 +96,14 @@ def per_axis(value, name: str, allow_none: bool = False) -> tuple:
                  else check_int(v, name, minimum=0) for v in items)
 
 
+def check_bool(value, name: str) -> bool:
+    """Require a real ``True`` or ``False`` (NumPy's ``np.bool_`` included): a
+    string such as ``"no"`` is truthy and would be silently taken for True."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {_show(value)}")
+    return bool(value)
+
+
 def check_choice(value, name: str, allowed: Sequence[str]) -> str:
     """Require ``value`` to be one of the strings in ``allowed``."""
     if not isinstance(value, str) or value not in allowed:

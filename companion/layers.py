@@ -10,7 +10,13 @@ import numbers
 
 import numpy as np
 
-from ._validate import check_array, check_bias, check_int, check_same_dtype
+from ._validate import (
+    check_array,
+    check_bias,
+    check_bool,
+    check_int,
+    check_same_dtype,
+)
 
 
 def dense(x, w, b=None) -> np.ndarray:
@@ -135,6 +141,7 @@ def dropout(x, rate: float, rng: np.random.Generator, training: bool = True
         raise TypeError(
             f"rng must be a numpy.random.Generator, got {type(rng).__name__}; "
             "make one with np.random.default_rng(seed)")
+    training = check_bool(training, "training")
     if not training or rate == 0:
         return x
     keep = rng.random(x.shape) >= rate

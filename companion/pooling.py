@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_pair, check_array
+from ._validate import as_pair, check_array, check_bool, check_nonempty
 from .conv import pad2d
 from .layouts import nchw_to_nhwc, nhwc_to_nchw
 from .shapes import conv_output_size, resolve_padding2d
@@ -32,6 +32,7 @@ from .shapes import conv_output_size, resolve_padding2d
 def _prepare(x, pool_size, stride, padding):
     """Validate a pooling call; return ``x, pool, stride, pad, out_hw``."""
     x = check_array(x, "x", ndim=4)
+    check_nonempty(x, "x", axes=(1, 2, 3))
     pool = as_pair(pool_size, "pool_size", minimum=1)
     stride = pool if stride is None else as_pair(stride, "stride", minimum=1)
     pad = resolve_padding2d(padding, x.shape[1:3], pool, stride, (1, 1))
@@ -41,6 +42,13 @@ def _prepare(x, pool_size, stride, padding):
                 f"padding {pad[axis]} must be smaller than pool_size "
                 f"{pool[axis]} on each side, so that every window holds a real"
                 " value; use less padding")
+        padded = x.shape[1 + axis] + sum(pad[axis])
+        if pool[axis] > padded:
+            raise ValueError(
+                f"pool_size {pool} is larger than the padded input along axis "
+                f"{1 + axis}: {pool[axis]} > {padded} (x's size "
+                f"{x.shape[1 + axis]} + padding {pad[axis][0]} + {pad[axis][1]});"
+                " use a smaller pool_size or pad more")
     out_hw = tuple(conv_output_size(x.shape[1 + a], pool[a], stride[a], pad[a])
                    for a in range(2))
     return x, pool, stride, pad, out_hw
@@ -70,6 +78,7 @@ def max_pool2d_naive(x, pool_size, stride=None, padding="valid",
            [8., 7.]])
     """
     x, pool, stride, pad, (oh, ow) = _prepare(x, pool_size, stride, padding)
+    return_indices = check_bool(return_indices, "return_indices")
     n, h, w, c = x.shape
     out = np.empty((n, oh, ow, c), dtype=x.dtype)
     indices = np.empty((n, oh, ow, c), dtype=np.int64)
@@ -120,6 +129,7 @@ def max_pool2d(x, pool_size, stride=None, padding="valid", return_indices=False)
            [13, 15]]))
     """
     x, pool, stride, pad, (oh, ow) = _prepare(x, pool_size, stride, padding)
+    return_indices = check_bool(return_indices, "return_indices")
     xp = pad2d(x, pad, value=-np.inf)
     (sh, sw), (top, left) = stride, (pad[0][0], pad[1][0])
     best = None
@@ -306,6 +316,7 @@ def indices_to_tf(indices, shape, include_batch=False):
     array([[[[6, 3]]]])
     """
     n, h, w, c = _check_shape(shape)
+    include_batch = check_bool(include_batch, "include_batch")
     indices = _check_indices(indices)
     if indices.shape[0] != n or indices.shape[3] != c:
         raise ValueError(
@@ -328,6 +339,7 @@ def indices_from_tf(indices, shape, include_batch=False):
     array([[[[3, 1]]]])
     """
     n, h, w, c = _check_shape(shape)
+    include_batch = check_bool(include_batch, "include_batch")
     indices = _check_indices(indices)
     _check_range(indices, (n if include_batch else 1) * h * w * c)
     plane = indices % (h * w * c)

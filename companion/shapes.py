@@ -17,6 +17,7 @@ The 2-D functions elsewhere apply these rules to each spatial axis.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from ._validate import check_choice, check_int, short_repr
@@ -340,6 +341,16 @@ class TransposeSetting(NamedTuple):
     dilation: int = 1
 
 
+def _positive_ints(values, name: str) -> list[int]:
+    """A non-empty list of ints >= 1 from an iterable (not a string)."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"{name} must be an iterable of ints, got {values!r}")
+    values = [check_int(v, name, minimum=1) for v in values]
+    if not values:
+        raise ValueError(f"{name} must hold at least one value, got none")
+    return values
+
+
 def solve_conv_transpose(in_size: int, out_size: int, kernels=range(1, 6),
                          strides=range(1, 5), dilations=(1,)
                          ) -> list[TransposeSetting]:
@@ -360,7 +371,10 @@ def solve_conv_transpose(in_size: int, out_size: int, kernels=range(1, 6),
     """
     in_size = check_int(in_size, "in_size", minimum=1)
     out_size = check_int(out_size, "out_size", minimum=1)
-    strides = [check_int(s, "strides", minimum=1) for s in strides]
+    kernels, strides, dilations = (
+        _positive_ints(v, name) for v, name in ((kernels, "kernels"),
+                                                (strides, "strides"),
+                                                (dilations, "dilations")))
     found = []
     for k in kernels:
         for s in strides:

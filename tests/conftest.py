@@ -54,3 +54,13 @@ def pytest_runtest_call(item):
     wanted = marker.kwargs.get("framework", ("tensorflow", "torch"))
     for framework in (wanted,) if isinstance(wanted, str) else wanted:
         require_gpu(framework)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every notebook cell that nbval runs is marked ``slow``: a chapter takes
+    minutes, so ``make check`` (``-m "not slow"``) leaves the notebooks to
+    ``make test``."""
+    slow = pytest.mark.slow
+    for item in items:
+        if item.nodeid.split("::")[0].endswith(".ipynb"):
+            item.add_marker(slow)

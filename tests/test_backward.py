@@ -17,7 +17,7 @@ from frameworks import (
     tolerance,
     torch,
 )
-from hypothesis import assume, given
+from hypothesis import assume, event, given
 from hypothesis import strategies as st
 from inputs import pair as _pair
 from test_conv import conv_configs, torch_conv2d
@@ -59,19 +59,56 @@ def torch_grads(cfg, dout, device="cpu"):
             from_torch(b.grad, "none", device))
 
 
+def tf_route(cfg, device="cpu"):
+    """Which TensorFlow graph ``tf_grads`` builds for ``cfg`` (a label)."""
+    stride, dilation = _pair(cfg["stride"]), _pair(cfg["dilation"])
+    if device == "gpu" or (cfg["groups"] == 1 and dilation == (1, 1)):
+        return "tf.nn.conv2d"
+    return ("CPU graph" + (", per-group split" if cfg["groups"] > 1 else "")
+            + (", dilated" if dilation != (1, 1) else "")
+            + (", stride by sampling" if dilation != (1, 1) and stride != (1, 1)
+               else ""))
+
+
 def tf_grads(cfg, dout, device="cpu"):
-    """dx, dw, db from tf.GradientTape (padding as TF spells it)."""
+    """dx, dw, db from tf.GradientTape, for every configuration.
+
+    On the GPU, TensorFlow's own ``tf.nn.conv2d`` takes every case (a grouped
+    kernel is one with ``c_in / groups`` input channels). TensorFlow's CPU kernels
+    have no gradient for grouped or dilated ``conv2d``, so there the graph is
+    built from ops that have one, each still TensorFlow's: one convolution per
+    group on ``tf.split`` slices, joined by ``tf.concat``; dilation through
+    ``tf.nn.convolution`` (space-to-batch); a stride with a dilation (which
+    ``tf.nn.convolution`` refuses) as the stride-1 output sampled every
+    ``stride`` pixels, on an input padded explicitly with ``tf.pad``.
+    ``tf_route`` names the route; the property records it with
+    ``hypothesis.event`` (``--hypothesis-show-statistics`` lists the shares).
+    """
+    stride, dilation = _pair(cfg["stride"]), _pair(cfg["dilation"])
+    groups, padding = cfg["groups"], cfg["padding"]
     x, w = tf().Variable(cfg["x"]), tf().Variable(cfg["w"])
     b = tf().Variable(np.zeros(cfg["w"].shape[3]))
+    native = device == "gpu" or (groups == 1 and dilation == (1, 1))
+    strided_dilation = not native and dilation != (1, 1) and stride != (1, 1)
     with tf().device(tf_device(device)), tf().GradientTape() as tape:
-        padding = cfg["padding"]
-        if not isinstance(padding, str):
-            pads = resolve_padding2d(padding, cfg["x"].shape[1:3], cfg["w"].shape[:2])
-            padding = [[0, 0], list(pads[0]), list(pads[1]), [0, 0]]
-        y = tf().nn.conv2d(x, w, _pair(cfg["stride"]),
-                           padding.upper() if isinstance(padding, str) else padding,
-                           dilations=_pair(cfg["dilation"])) + b
-        loss = tf().reduce_sum(y * dout)
+        if isinstance(padding, str) and not strided_dilation:
+            xp, tf_padding = x, padding.upper()
+        else:
+            pads = resolve_padding2d(padding, cfg["x"].shape[1:3],
+                                     cfg["w"].shape[:2], stride, dilation)
+            xp = tf().pad(x, [[0, 0], list(pads[0]), list(pads[1]), [0, 0]])
+            tf_padding = "VALID"
+        if native:
+            y = tf().nn.conv2d(xp, w, stride, tf_padding, dilations=dilation)
+        else:
+            step = (1, 1) if strided_dilation else stride
+            y = tf().concat(
+                [tf().nn.convolution(xg, wg, step, tf_padding, dilations=dilation)
+                 for xg, wg in zip(tf().split(xp, groups, axis=3),
+                                   tf().split(w, groups, axis=3))], axis=3)
+            if strided_dilation:
+                y = y[:, ::stride[0], ::stride[1], :]
+        loss = tf().reduce_sum((y + b) * dout)
     return [tf_result(g, device) for g in tape.gradient(loss, [x, w, b])]
 
 
@@ -94,18 +131,30 @@ def test_matches_torch_autograd(device, cfg):
 @pytest.mark.parametrize("device", TF_DEVICES)
 @given(cfg=conv_configs())
 def test_matches_tf_gradient_tape(device, cfg):
-    """TF's CPU kernels have no gradient for grouped or dilated convolutions:
-    there, assert the refusal and check against torch (on the CPU) instead."""
+    """Every draw, grouped and dilated ones included, is checked against
+    TensorFlow's gradient (see ``tf_grads`` for the CPU route)."""
+    event(f"TensorFlow route: {tf_route(cfg, device)}")
     dout = _dout(cfg)
-    ours = conv2d_backward(dout, cfg["x"], cfg["w"], **_kw(cfg))
-    refused = cfg["groups"] > 1 or _pair(cfg["dilation"]) != (1, 1)
-    if refused and device == "cpu":
-        with pytest.raises(tf().errors.InvalidArgumentError,
-                           match="grouped|dilation rates"):
-            tf_grads(cfg, dout, device)
-        check_grads(ours, torch_grads(cfg, dout, "cpu"))
-    else:
-        check_grads(ours, tf_grads(cfg, dout, device))
+    check_grads(conv2d_backward(dout, cfg["x"], cfg["w"], **_kw(cfg)),
+                tf_grads(cfg, dout, device))
+
+
+def test_tf_gradient_routes_reach_tensorflow():
+    """The CPU routes of ``tf_grads`` are TensorFlow's gradients: grouped,
+    dilated, and dilated with a stride, each against torch.autograd and ours."""
+    rng = np.random.default_rng(3)
+    cases = [dict(groups=3, dilation=1, stride=1, padding="same"),
+             dict(groups=1, dilation=(2, 3), stride=1, padding="valid"),
+             dict(groups=2, dilation=2, stride=(2, 3), padding="same"),
+             dict(groups=1, dilation=3, stride=2, padding=((1, 2), (0, 3)))]
+    for case in cases:
+        g = case["groups"]
+        cfg = dict(case, x=rng.standard_normal((2, 11, 12, 2 * g)),
+                   w=rng.standard_normal((3, 2, 2, 2 * g)), b=None)
+        dout = _dout(cfg)
+        theirs = tf_grads(cfg, dout)
+        check_grads(torch_grads(cfg, dout), theirs)
+        check_grads(conv2d_backward(dout, cfg["x"], cfg["w"], **_kw(cfg)), theirs)
 
 
 @given(cfg=conv_configs(max_groups=1), p=st.integers(0, 3))
@@ -129,10 +178,11 @@ def test_dx_is_transposed_conv(cfg, p):
     np.testing.assert_allclose(dx, ct, **TOL)
 
 
-@given(cfg=conv_configs(max_groups=1))
+@given(cfg=conv_configs(max_groups=1, max_dilation=1))
 def test_dx_is_tf_conv2d_transpose(cfg):
-    """TF's conv2d_transpose is conv2d_backprop_input: any padding, given x's shape."""
-    assume(cfg["dilation"] in (1, (1, 1)))  # TF's CPU kernel refuses dilation
+    """TF's conv2d_transpose is conv2d_backprop_input: any padding, given x's shape.
+    Undilated by construction: TF's CPU kernel refuses a dilation (the dilated
+    input gradient is checked in ``test_matches_tf_gradient_tape``)."""
     x, w = cfg["x"], cfg["w"]
     padding = cfg["padding"]
     if not isinstance(padding, str):

@@ -45,13 +45,15 @@ PADDINGS = st.one_of(
 
 
 @st.composite
-def conv_configs(draw, dtypes=(np.float64,), max_groups=3):
+def conv_configs(draw, dtypes=(np.float64,), max_groups=3, max_dilation=3):
     """A valid conv2d call: sizes 1-20, kernels 1-5, every padding form."""
     groups = draw(st.integers(1, max_groups))
     c_in = groups * draw(st.integers(1, 6 // groups))
     c_out = groups * draw(st.integers(1, 6 // groups))
     kernel = (draw(st.integers(1, 5)), draw(st.integers(1, 5)))
-    stride, dilation = draw(PAIR_OR_INT["stride"]), draw(PAIR_OR_INT["dilation"])
+    stride = draw(PAIR_OR_INT["stride"])
+    dilation = (draw(PAIR_OR_INT["dilation"]) if max_dilation > 1
+                else draw(st.sampled_from([1, (1, 1)])))
     padding = draw(PADDINGS)
     # the smallest input the (dilated) kernel fits into once padded
     fixed = resolve_padding2d(0 if isinstance(padding, str) else padding,

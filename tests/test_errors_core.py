@@ -5,6 +5,7 @@ and random bad arguments never raise anything else."""
 from __future__ import annotations
 
 import inspect
+import re
 
 import numpy as np
 import pytest
@@ -75,7 +76,25 @@ CASES = [
     (lambda: pooling.max_pool2d(X, 0), ValueError, "pool_size must be >= 1"),
     (lambda: pooling.max_pool2d(X, 2, padding=2), ValueError,
      "must be smaller than pool_size"),
-    (lambda: pooling.avg_pool2d(X, 6), ValueError, "larger than the padded input"),
+    (lambda: pooling.avg_pool2d(X, 6), ValueError,
+     r"pool_size \(6, 6\) is larger than the padded input"),
+    (lambda: pooling.max_pool2d(X, (2, 7)), ValueError,
+     r"pool_size \(2, 7\) is larger than the padded input along axis 2"),
+    (lambda: backward.max_pool2d_backward(Y, X, 6), ValueError,
+     "pool_size .* is larger than the padded input"),
+    (lambda: pooling.max_pool2d(X[:, :0], 2), ValueError, "x has shape .* empty"),
+    (lambda: pooling.max_pool2d(X, 2, return_indices="no"), TypeError,
+     "return_indices must be True or False"),
+    (lambda: pooling.indices_to_tf(IDX, (1, 5, 5, 2), "yes"), TypeError,
+     "include_batch must be True or False"),
+    (lambda: layers.dropout(X, 0.5, np.random.default_rng(), training="False"),
+     TypeError, "training must be True or False"),
+    (lambda: shapes.solve_conv_transpose(3, 6, kernels=()), ValueError,
+     "kernels must hold at least one value"),
+    (lambda: shapes.solve_conv_transpose(3, 6, strides=None), TypeError,
+     "strides must be an iterable of ints"),
+    (lambda: shapes.solve_conv_transpose(3, 6, dilations=(0,)), ValueError,
+     "dilations must be >= 1"),
     (lambda: pooling.avg_pool2d_naive(X, 2, padding="full"), ValueError,
      "padding must be one of"),
     (lambda: pooling.max_pool2d_naive(X, 2, stride=0), ValueError,
@@ -201,8 +220,8 @@ WILD = st.one_of(
 GOOD = {
     conv.conv2d: dict(x=X, w=W, b=None, stride=1, padding="valid", dilation=1,
                       groups=1),
-    conv.conv2d_naive: dict(x=X, w=W, b=None, stride=2, padding="same", dilation=1,
-                            groups=2),
+    conv.conv2d_naive: dict(x=X, w=W[:, :, :1], b=None, stride=2, padding="same",
+                            dilation=1, groups=2),
     conv.pad2d: dict(x=X, padding=1, value=0.0),
     transposed.conv_transpose2d: dict(x=X, w=WT, b=None, stride=2, padding=0,
                                       output_padding=None, dilation=1),
@@ -265,3 +284,112 @@ def test_random_bad_arguments_raise_only_value_or_type_errors(fn, data):
         fn(**kwargs)
     except (ValueError, TypeError):
         pass  # anything else (IndexError, ZeroDivisionError...) fails the test
+
+
+# --- known-bad arguments: refused, naming the parameter ---------------------------
+
+_INT_PAIR_BAD = [0, -1, 1.5, "2", None, True, (1, 0), (2, 1.5), (1, 2, 3),
+                 np.zeros((2, 2))]
+_POSITIVE_INT_BAD = [0, -2, 2.5, "3", None, True, (1, 2)]
+_PADDING_BAD = ["full", "", -1, 1.5, (1, 2, 3), ((1, -1), (0, 0)),
+                ((1, 2, 3), (0, 0)), None]
+_FLAG_BAD = ["yes", "no", 2, None, 1.0]
+_DATA_BAD = ["x", [[1.0]], np.zeros((5, 5, 2)), np.zeros((1, 5, 5, 2), np.int64),
+             np.zeros((1, 0, 5, 2)), np.zeros((1, 5, 5, 2), bool)]
+_OUTPUT_PADDING_BAD = [-1, 1.5, "1", 5, (1, 2, 3)]
+
+#: For each parameter name, values that are wrong for it in every function that
+#: takes it (None is left out where None is the parameter's default).
+BAD = {
+    "x": _DATA_BAD, "y": _DATA_BAD, "dout": _DATA_BAD,
+    "w": ["w", np.zeros((3, 3, 2)), np.zeros((3, 3, 2, 4), np.int64),
+          np.zeros((0, 3, 2, 4))],
+    "b": ["b", np.zeros(7), np.zeros((4, 1))],
+    "stride": _INT_PAIR_BAD, "dilation": _INT_PAIR_BAD, "pool_size": _INT_PAIR_BAD,
+    "output_size": _INT_PAIR_BAD, "padding": _PADDING_BAD,
+    "output_padding": _OUTPUT_PADDING_BAD,
+    "groups": _POSITIVE_INT_BAD, "size": _POSITIVE_INT_BAD,
+    "kernel": _POSITIVE_INT_BAD, "in_size": _POSITIVE_INT_BAD,
+    "out_size": _POSITIVE_INT_BAD, "h": _POSITIVE_INT_BAD, "c": _POSITIVE_INT_BAD,
+    "return_indices": _FLAG_BAD, "include_batch": _FLAG_BAD, "training": _FLAG_BAD,
+    "negative_slope": [-0.5, "0.2", None, np.zeros(2)],
+    "rate": [1.0, -0.1, 1.5, "0.5", None],
+    "rng": [0, None, "rng", np.random.RandomState(0)],
+    "axis": [4, -5, 1.5, "1", None],
+    "indices": [IDX.astype(float), IDX[:, :1], IDX + 25, IDX - 1, "indices"],
+    "shape": [(1, 5, 5), (1, 5, 5, 0), "shape", None, (1, 5, 5, 2.0)],
+    "input_shape": [(4, 4), (0, 4, 2), "shape", None, (4, 4, 2.5)],
+    # pad2d's value: "zero" and None pass, unnamed, to np.pad; the check
+    # belongs in conv.py (see test_known_gaps)
+    "value": [],
+    "kernels": [(), (0, 3), "3", None], "strides": [(), (0,), "2", None],
+    "dilations": [(), (0,), "1", None],
+}
+_ELEMENTWISE_X_BAD = ["x", np.zeros((1, 5, 5, 2), np.int64),
+                      np.zeros((1, 5, 5, 2), bool)]
+#: where a function takes other ranks or dtypes than the rule above
+BAD_FOR = {
+    (layers.dense, "x"): ["x", np.zeros((2, 4)), np.zeros((2, 3), np.int64)],
+    (layers.dense, "w"): ["w", np.zeros((4, 4)), np.zeros(3)],
+    (layers.leaky_relu, "x"): _ELEMENTWISE_X_BAD,
+    (layers.softmax, "x"): _ELEMENTWISE_X_BAD,
+    (layers.dropout, "x"): _ELEMENTWISE_X_BAD,
+    (layers.flatten, "x"): ["x", np.zeros((1, 5, 5, 2), bool)],
+    (layouts.nhwc_to_nchw, "x"): ["x", np.zeros((5, 5, 2))],
+    (layouts.flatten_order_to_torch, "w"): _POSITIVE_INT_BAD,
+    (layouts.transposed_kernel_from_torch, "w"): ["w", np.zeros((3, 3, 2))],
+    (pooling.indices_to_tf, "indices"): [IDX.astype(float), IDX + 25, IDX - 1, "i"],
+    (pooling.avg_unpool2d, "y"): ["y", np.zeros((5, 5, 2)),
+                                  np.zeros((1, 5, 5, 2), np.int64)],
+    (pooling.max_unpool2d, "y"): ["y", np.zeros((5, 5, 2)),
+                                  np.zeros((1, 2, 2, 2), np.int64)],
+    (conv.pad2d, "x"): ["x", np.zeros((5, 5, 2)), np.zeros((1, 5, 5, 2), np.int64)],
+}
+NAMED = [(fn, name) for fn in sorted(GOOD, key=lambda f: f.__qualname__)
+         for name in GOOD[fn]]
+
+
+def _bad_values(fn, name):
+    values = BAD_FOR.get((fn, name), BAD.get(name))
+    assert values is not None, f"no bad values listed for {fn.__name__}({name})"
+    default = inspect.signature(fn).parameters[name].default
+    return [v for v in values if not (v is None and default is None)]
+
+
+KNOWN_GAPS = {(conv.pad2d, "value")}
+
+
+def test_every_parameter_has_bad_values():
+    missing = [(fn.__name__, name) for fn, name in NAMED
+               if not _bad_values(fn, name) and (fn, name) not in KNOWN_GAPS]
+    assert not missing
+
+
+@pytest.mark.xfail(strict=True, reason="conv.py and transposed.py (owned by the "
+                   "im2col move) do not yet name these parameters")
+@pytest.mark.parametrize("call, name", [
+    (lambda: conv.pad2d(X, 1, value="zero"), "value"),
+    (lambda: conv.pad2d(X, 1, value=None), "value"),
+    (lambda: conv.conv2d(X, np.zeros((7, 7, 2, 1))), "w"),
+    (lambda: transposed.conv_matrix((4, 4, 3), W), "input_shape"),
+], ids=["pad2d-value-str", "pad2d-value-none", "conv2d-w-too-large",
+        "conv_matrix-input_shape-channels"])
+def test_known_gaps(call, name):
+    with pytest.raises((ValueError, TypeError)) as info:
+        call()
+    assert re.search(rf"\b{name}\b", str(info.value)), str(info.value)
+
+
+@given(st.sampled_from([fn_name for fn_name in NAMED if _bad_values(*fn_name)]),
+       st.data())
+def test_known_bad_argument_is_refused_naming_it(fn_name, data):
+    """One known-bad argument among good ones: the call must raise a ValueError
+    or TypeError whose message names that parameter as the caller wrote it.
+    A bad argument silently accepted fails here."""
+    fn, name = fn_name
+    value = data.draw(st.sampled_from(_bad_values(fn, name)), label=name)
+    kwargs = dict(GOOD[fn], **{name: value})
+    with pytest.raises((ValueError, TypeError)) as info:
+        fn(**kwargs)
+    assert re.search(rf"\b{name}\b", str(info.value)), (fn.__name__, name,
+                                                        str(info.value))

@@ -96,21 +96,28 @@ def test_layer_one_projection_is_the_filter_itself(net, digits):
         np.testing.assert_allclose(rec[n, :, :, 0], expect, rtol=1e-6, atol=1e-7)
 
 
-def _torch_deconvnet(acts, params, channel):
-    """The same projection written with PyTorch's own operations."""
+def _torch_deconvnet(x, params, channel):
+    """The same projection written with PyTorch's own operations, from the images:
+    PyTorch's forward pass finds the layer-2 maps and its own switches
+    (``max_pool2d(..., return_indices=True)``), which ``max_unpool2d`` uses."""
     t = torch()
     F = t.nn.functional
-    maps = t.from_numpy(nhwc_to_nchw(acts["relu2"]))
+
+    def kernel(name):  # HWIO -> PyTorch's (c_out, c_in, kh, kw)
+        return t.from_numpy(np.ascontiguousarray(params[name].transpose(3, 2, 0, 1)))
+
+    w1, w2 = kernel("w1"), kernel("w2")
+    b1, b2 = t.from_numpy(params["b1"]), t.from_numpy(params["b2"])
+    relu1 = F.relu(F.conv2d(t.from_numpy(nhwc_to_nchw(x)).to(w1.dtype), w1, b1))
+    pool1, switches = F.max_pool2d(relu1, 2, return_indices=True)
+    maps = F.relu(F.conv2d(pool1, w2, b2))
     n = maps.shape[0]
     plane = maps[:, channel].reshape(n, -1)
     top = t.zeros_like(maps)
     best = plane.argmax(1)
     top[t.arange(n), channel, best // 8, best % 8] = plane.max(1).values
-    w2 = t.from_numpy(np.ascontiguousarray(params["w2"].transpose(3, 2, 0, 1)))
-    w1 = t.from_numpy(np.ascontiguousarray(params["w1"].transpose(3, 2, 0, 1)))
     # ConvTranspose2d wants (c_in, c_out, kh, kw): the conv's (c_out, c_in, ...)
     r = F.conv_transpose2d(top, w2)
-    switches = t.from_numpy(nhwc_to_nchw(acts["switch1"]))
     r = F.max_unpool2d(r, switches, 2, output_size=(24, 24))
     r = F.conv_transpose2d(F.relu(r), w1)
     return nchw_to_nhwc(r.numpy())
@@ -118,10 +125,11 @@ def _torch_deconvnet(acts, params, channel):
 
 def test_layer_two_projection_matches_pytorch_operations(net, digits):
     _, params = net
-    acts = dn.forward(digits[2][:10], params)
+    x = digits[2][:10]
+    acts = dn.forward(x, params)
     for channel in range(CHANNELS[1]):
         ours = dn.project(acts, params, 2, channel)
-        np.testing.assert_allclose(ours, _torch_deconvnet(acts, params, channel),
+        np.testing.assert_allclose(ours, _torch_deconvnet(x, params, channel),
                                    rtol=1e-5, atol=1e-6)
 
 

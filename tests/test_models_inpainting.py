@@ -473,6 +473,7 @@ def test_fit_keras_lowers_the_loss_on_a_tiny_set():
         ip.fit_keras(model, x, x, m, steps_per_execution=0)
 
 
+@pytest.mark.slow  # two Keras trainings
 def test_steps_per_execution_runs_the_same_steps():
     """Two steps per compiled call: the same weights, the same logged steps."""
     from companion.utils import set_seeds

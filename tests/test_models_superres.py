@@ -210,6 +210,7 @@ def test_crop_to_multiple_drops_bottom_and_right():
 # Training helper
 # --------------------------------------------------------------------------
 
+@pytest.mark.slow  # three PyTorch trainings
 def test_fit_torch_lowers_the_loss_and_is_reproducible():
     rng = np.random.default_rng(12)
     lr = rng.random((16, 4, 4, 3)).astype(np.float32)

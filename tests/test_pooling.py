@@ -20,7 +20,7 @@ from frameworks import (
     tolerance,
     torch,
 )
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 from inputs import pair as _pair
 
@@ -96,23 +96,51 @@ def check_tf(cfg, device="cpu"):
         np.testing.assert_allclose(ours, theirs, **tolerance(ours.dtype))
 
 
+def _torch_native_padding(cfg):
+    """``(ph, pw)`` when PyTorch's pooling can take ``cfg``'s padding itself
+    (symmetric, at most half the window), else None."""
+    pool = _pair(cfg["pool_size"])
+    stride = pool if cfg["stride"] is None else _pair(cfg["stride"])
+    pads = resolve_padding2d(cfg["padding"], cfg["x"].shape[1:3], pool, stride)
+    if all(p[0] == p[1] and 2 * p[0] <= k for p, k in zip(pads, pool)):
+        return pads[0][0], pads[1][0]
+    return None
+
+
 def check_torch(cfg, device="cpu"):
-    """max (padding -inf) and avg (padding not counted) against PyTorch."""
+    """max, its indices and avg against PyTorch's own pooling.
+
+    Where PyTorch takes the padding itself (symmetric, at most half the
+    window), ``F.max_pool2d(..., padding, return_indices=True)`` and
+    ``F.avg_pool2d(..., padding, count_include_pad=False)``. Elsewhere (TF's
+    asymmetric "same", padding over half the window) max pooling runs on an
+    input padded with ``-inf`` and its indices are moved from the padded plane
+    to the input's; average pooling there has no PyTorch op (TensorFlow's
+    checks "same" in ``check_tf``; padding over half the window only the loop
+    in ``test_fast_equals_naive``). Each call records its route as an event.
+    """
     F = torch().nn.functional
-    xmax, pool, stride, pads = _torch_padded(cfg, -float("inf"), device)
-    t_max, t_idx = F.max_pool2d(xmax, pool, stride, return_indices=True)
-    xsum = _torch_padded(cfg, 0.0, device)[0]
-    ones = dict(cfg, x=np.ones_like(cfg["x"]))
-    count = F.avg_pool2d(_torch_padded(ones, 0.0, device)[0], pool, stride)
-    t_avg = F.avg_pool2d(xsum, pool, stride) / count
     ours_max, ours_idx = max_pool2d(cfg["x"], **_kw(cfg), return_indices=True)
+    native = _torch_native_padding(cfg)
+    if native is not None:
+        event("torch: own padding (max, indices, avg)")
+        pool = _pair(cfg["pool_size"])
+        stride = pool if cfg["stride"] is None else _pair(cfg["stride"])
+        x = to_torch(cfg["x"], device)
+        t_max, t_idx = F.max_pool2d(x, pool, stride, native, return_indices=True)
+        t_avg = F.avg_pool2d(x, pool, stride, native, count_include_pad=False)
+        np.testing.assert_allclose(avg_pool2d(cfg["x"], **_kw(cfg)),
+                                   from_torch(t_avg, device=device), **TOL)
+        t_idx = t_idx.cpu().numpy()
+    else:
+        event("torch: explicit -inf padding (max, indices)")
+        xmax, pool, stride, (t, _, l, r) = _torch_padded(cfg, -float("inf"), device)
+        t_max, t_idx = F.max_pool2d(xmax, pool, stride, return_indices=True)
+        width = cfg["x"].shape[2]
+        t_idx = t_idx.cpu().numpy()
+        t_idx = (t_idx // (l + width + r) - t) * width + t_idx % (l + width + r) - l
     np.testing.assert_array_equal(ours_max, from_torch(t_max, device=device))
-    np.testing.assert_allclose(avg_pool2d(cfg["x"], **_kw(cfg)),
-                               from_torch(t_avg, device=device), **TOL)
-    if not any(pads):
-        # unpadded: torch's indices are in the same plane as ours
-        np.testing.assert_array_equal(ours_idx, indices_from_torch(
-            t_idx.cpu().numpy()))
+    np.testing.assert_array_equal(ours_idx, indices_from_torch(t_idx))
 
 
 # --- properties -------------------------------------------------------------
