@@ -41,6 +41,10 @@ def pad2d(x, padding, value: float = 0.0) -> np.ndarray:
            [0., 0., 0.]])
     """
     x = check_array(x, "x", ndim=4)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+            value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"value must be a real number (the fill value), got "
+                        f"{value!r}")
     if isinstance(padding, str):
         raise ValueError(
             f"padding must be numbers for pad2d, got {padding!r}; resolve "

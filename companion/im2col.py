@@ -91,9 +91,12 @@ def prepare_conv2d(x, w, b, stride, padding, dilation, groups) -> Conv2dCall:
             "w must be (kh, kw, c_in / groups, c_out)")
     b = check_bias(b, x, c_out)
     pad = resolve_padding2d(padding, x.shape[1:3], (kh, kw), stride, dilation)
-    out_hw = tuple(
-        conv_output_size(x.shape[1 + a], w.shape[a], stride[a], pad[a],
-                         dilation[a]) for a in range(2))
+    try:
+        out_hw = tuple(
+            conv_output_size(x.shape[1 + a], w.shape[a], stride[a], pad[a],
+                             dilation[a]) for a in range(2))
+    except ValueError as err:  # name the caller's argument, not "kernel"
+        raise ValueError(f"w of shape {w.shape}: {err}") from None
     return Conv2dCall(x, w, b, stride, pad, dilation, groups, out_hw)
 
 

@@ -316,6 +316,10 @@ def conv_matrix(input_shape, w, stride=1, padding=0, dilation=1):
         raise ValueError(
             f"input_shape must be (h, w, c_in), got {input_shape!r}")
     h, w_in, c_in = (check_int(v, "input_shape", minimum=1) for v in input_shape)
+    if w.shape[2] != c_in:
+        raise ValueError(
+            f"input_shape has {c_in} channels but w has {w.shape[2]} input "
+            f"channels (w.shape[2]); input_shape must be (h, w, {w.shape[2]})")
     x = np.zeros((1, h, w_in, c_in), dtype=w.dtype)
     _, w, _, (sh, sw), pad, (dh, dw), _, (oh, ow) = prepare_conv2d(
         x, w, None, stride, padding, dilation, 1)

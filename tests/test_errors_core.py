@@ -319,9 +319,7 @@ BAD = {
     "indices": [IDX.astype(float), IDX[:, :1], IDX + 25, IDX - 1, "indices"],
     "shape": [(1, 5, 5), (1, 5, 5, 0), "shape", None, (1, 5, 5, 2.0)],
     "input_shape": [(4, 4), (0, 4, 2), "shape", None, (4, 4, 2.5)],
-    # pad2d's value: "zero" and None pass, unnamed, to np.pad; the check
-    # belongs in conv.py (see test_known_gaps)
-    "value": [],
+    "value": ["zero", None, True],
     "kernels": [(), (0, 3), "3", None], "strides": [(), (0,), "2", None],
     "dilations": [(), (0,), "1", None],
 }
@@ -356,17 +354,15 @@ def _bad_values(fn, name):
     return [v for v in values if not (v is None and default is None)]
 
 
-KNOWN_GAPS = {(conv.pad2d, "value")}
+
 
 
 def test_every_parameter_has_bad_values():
     missing = [(fn.__name__, name) for fn, name in NAMED
-               if not _bad_values(fn, name) and (fn, name) not in KNOWN_GAPS]
+               if not _bad_values(fn, name)]
     assert not missing
 
 
-@pytest.mark.xfail(strict=True, reason="conv.py and transposed.py (owned by the "
-                   "im2col move) do not yet name these parameters")
 @pytest.mark.parametrize("call, name", [
     (lambda: conv.pad2d(X, 1, value="zero"), "value"),
     (lambda: conv.pad2d(X, 1, value=None), "value"),
@@ -374,7 +370,7 @@ def test_every_parameter_has_bad_values():
     (lambda: transposed.conv_matrix((4, 4, 3), W), "input_shape"),
 ], ids=["pad2d-value-str", "pad2d-value-none", "conv2d-w-too-large",
         "conv_matrix-input_shape-channels"])
-def test_known_gaps(call, name):
+def test_deep_errors_name_the_parameter(call, name):
     with pytest.raises((ValueError, TypeError)) as info:
         call()
     assert re.search(rf"\b{name}\b", str(info.value)), str(info.value)
