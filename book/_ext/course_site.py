@@ -7,9 +7,147 @@
 * pydata-sphinx-theme reads ``default_mode`` from the page context; without
   it, it logs "Got invalid theme mode" to the console on every page. The
   course uses the light theme unless the reader switches.
+
+It also states each chapter's run time, measured rather than typed: nbclient
+stores in every code cell's metadata when the cell started
+(``iopub.execute_input``) and when its reply came (``shell.execute_reply``).
+:func:`run_seconds` takes the span from the first cell's start to the last
+cell's reply of the stored run, so kernel start-up is left out. Every notebook
+page gets a line under its title, and the ``{run-times}`` directive (used in
+``intro.md``) lists them all. A notebook cannot print its own stored run time:
+under ``pytest --nbval`` the re-run would print a different figure.
 """
 
 from __future__ import annotations
+
+import datetime
+import json
+import pathlib
+
+from docutils import nodes
+from docutils.parsers.rst import Directive
+
+CORES = "2 CPU cores"
+
+
+def _stamp(value: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def run_seconds(notebook: dict) -> float:
+    """Seconds from the first code cell's start to the last one's reply.
+
+    Raises ValueError when a code cell lacks nbclient's timestamps (a notebook
+    saved from an editor rather than executed with ``make execute``).
+    """
+    spans = []
+    for index, cell in enumerate(notebook["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        meta = cell.get("metadata", {}).get("execution", {})
+        try:
+            spans.append((_stamp(meta["iopub.execute_input"]),
+                          _stamp(meta["shell.execute_reply"])))
+        except KeyError as missing:
+            raise ValueError(
+                f"notebook cell {index} has no execution timestamp {missing}; "
+                "execute the notebook with `make execute` to store them") from None
+    if not spans:
+        raise ValueError("notebook has no executed code cells")
+    start = min(begin for begin, _ in spans)
+    end = max(finish for _, finish in spans)
+    return (end - start).total_seconds()
+
+
+def format_duration(seconds: float) -> str:
+    """``"about 4 min 26 s"``, ``"about 48 s"``: rounded to the second."""
+    if seconds < 0:
+        raise ValueError(f"seconds must be >= 0, got {seconds}")
+    total = round(seconds)
+    minutes, secs = divmod(total, 60)
+    if minutes == 0:
+        return f"about {secs} s"
+    return f"about {minutes} min {secs} s"
+
+
+def run_time_sentence(seconds: float) -> str:
+    return (f"This page takes {format_duration(seconds)} to run on {CORES} "
+            "(measured from the stored run).")
+
+
+def _notebook_path(app, docname):
+    path = pathlib.Path(app.env.doc2path(docname))
+    return path if path.suffix == ".ipynb" else None
+
+
+def _add_run_time(app, doctree):
+    path = _notebook_path(app, app.env.docname)
+    if path is None:
+        return
+    seconds = run_seconds(json.loads(path.read_text()))
+    para = nodes.paragraph(classes=["run-time"])
+    para += nodes.emphasis(text=run_time_sentence(seconds))
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        doctree.insert(0, para)
+        return
+    title = next(iter(section.findall(nodes.title)), None)
+    section.insert(section.index(title) + 1 if title is not None else 0, para)
+
+
+class run_times(nodes.General, nodes.Element):  # noqa: N801 (docutils style)
+    """Placeholder for the table; filled in once every page has a title."""
+
+
+class RunTimes(Directive):
+    """A table of the run time of every notebook beside the page, in name order."""
+
+    has_content = False
+
+    def run(self):
+        env = self.state.document.settings.env
+        here = pathlib.Path(env.doc2path(env.docname)).parent
+        notebooks = sorted(here.glob("*.ipynb"))
+        docnames = []
+        for path in notebooks:
+            env.note_dependency(str(path))
+            docnames.append(env.path2doc(str(path)))
+        return [run_times(docnames=[d for d in docnames if d])]
+
+
+def _fill_run_times(app, doctree, fromdocname):
+    env = app.env
+    for placeholder in list(doctree.findall(run_times)):
+        table = nodes.table()
+        group = nodes.tgroup(cols=2)
+        table += group
+        group += nodes.colspec(colwidth=3)
+        group += nodes.colspec(colwidth=1)
+        head = nodes.thead()
+        group += head
+        head += _row([nodes.Text("Page"), nodes.Text(f"Run time on {CORES}")])
+        body = nodes.tbody()
+        group += body
+        for docname in placeholder["docnames"]:
+            seconds = run_seconds(json.loads(
+                pathlib.Path(env.doc2path(docname)).read_text()))
+            title = env.titles[docname].astext() if docname in env.titles else docname
+            link = nodes.reference(
+                "", title, internal=True,
+                refuri=app.builder.get_relative_uri(fromdocname, docname))
+            body += _row([link, nodes.Text(format_duration(seconds)[len("about "):])])
+        placeholder.replace_self(table)
+
+
+def _row(cells):
+    row = nodes.row()
+    for content in cells:
+        entry = nodes.entry()
+        para = nodes.paragraph()
+        para += content
+        entry += para
+        row += entry
+    return row
 
 
 def _fix_page(app, pagename, templatename, context, doctree):
@@ -34,4 +172,8 @@ def _fix_page(app, pagename, templatename, context, doctree):
 
 def setup(app):
     app.connect("html-page-context", _fix_page, priority=900)
+    app.connect("doctree-read", _add_run_time)
+    app.add_node(run_times)
+    app.add_directive("run-times", RunTimes)
+    app.connect("doctree-resolved", _fill_run_times)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
