@@ -57,12 +57,13 @@ def conv_explorer(in_size: int = 5, kernel: int = 3, stride: int = 1, padding=0,
                   cell: float = 0.3):
     """Explain and draw a square convolution: any input, kernel, stride, padding.
 
-    Prints the output-size computation (:func:`explain_conv`) and draws the
-    padded input with the first and the last window, next to the output grid.
+    Prints the output-size computation
+    (:func:`companion.shapes.explain_conv`) and draws the padded input with
+    the first and the last window, next to the output grid.
     ``padding`` is an int or ``"valid"``/``"same"`` (TensorFlow's rule).
 
     ``sliders``: True shows ``ipywidgets`` sliders (ranges in
-    :data:`SLIDER_RANGES`; an integer ``padding``), False a static drawing,
+    ``SLIDER_RANGES``; an integer ``padding``), False a static drawing,
     None (default) sliders when :func:`widgets_available`. A combination
     whose dilated kernel does not fit the padded input raises ``ValueError``
     in the static drawing and is explained in words under the sliders.
