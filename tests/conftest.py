@@ -18,10 +18,6 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-# The stored notebook outputs were computed on the CPU: nbval's kernels inherit this
-# and companion.utils.course_device() then picks the CPU even where a GPU is visible.
-os.environ.setdefault("COURSE_DEVICE", "cpu")
-
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
