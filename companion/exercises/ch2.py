@@ -174,7 +174,7 @@ register(Exercise(
              "take a 16x16 map to 32x32. Which (padding, output_padding)?",
     expected=_padding_for_target,
     hint_text="Solve (16 - 1)*2 - 2p + 3 + a = 32 with p >= 0 and 0 <= a < 2.",
-    solution_text="33 - 2p + a = 32 forces a odd, so a = 1 and p = 1.",
+    solution_text="33 - 2p + a = 32 forces a odd, so a = 1 and p = 1: (1, 1).",
     worked=("(1, 1)",),
     mistakes=[
         Mistake((1, 0), f"padding=1 alone gives {_ch2_size(1, 0)}: it crops one "

@@ -183,7 +183,7 @@ register(Exercise(
     hint_text="TensorFlow reads output (h*r + i, w*r + j, c) from input "
               "channel (i*r + j)*C + c, with C = 12 / 4 = 3.",
     solution_text="7 = (i*2 + j)*3 + c gives i*2 + j = 2, c = 1, so i = 1, "
-                  "j = 0: row 1*2 + 1 = 3, column 2*2 + 0 = 4, channel 1.",
+                  "j = 0: row 1*2 + 1 = 3, column 2*2 + 0 = 4, channel 1: (3, 4, 1).",
     worked=("(3, 4, 1)",),
     mistakes=[
         Mistake(_shuffle_torch_order(), "That is PyTorch's order, channel "

@@ -143,6 +143,8 @@ register(Exercise(
     solution_text="(1, 0, 1), (2, 0, 0), (3, 1, 1), (4, 1, 0), (5, 2, 1), "
                   "(6, 2, 0): one setting per kernel, the odd kernels need "
                   "output_padding=1.",
+    worked=("(1, 0, 1)", "(2, 0, 0)", "(3, 1, 1)", "(4, 1, 0)", "(5, 2, 1)",
+            "(6, 2, 0)"),
     mistakes=[
         Mistake(((2, 0, 0), (4, 1, 0), (6, 2, 0)),
                 "Only the even kernels: the odd ones work too, with "
