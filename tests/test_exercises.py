@@ -435,3 +435,9 @@ def test_convert_chapter_5_adds_its_coding_exercise(tmp_path):
             assert cells[i]["metadata"]["cellView"] == "form"
     assert nbtool.convert(copy) == []  # idempotent
     assert copy.read_text("utf-8").endswith("}\n")
+
+
+def test_markdown_verdict_escapes_formulas():
+    md = get("ch4.tconv_params").check(...)._repr_markdown_()
+    assert md.startswith("**ch4.tconv_params** (not attempted): not attempted yet.")
+    assert r"k\*k\*c\_in\*c\_out" in md

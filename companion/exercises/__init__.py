@@ -58,7 +58,12 @@ class Verdict:
 
     def _repr_markdown_(self) -> str:
         name, _, rest = self.message.partition(": ")
-        return f"**{name}** ({self.status}): {rest}"
+        return f"**{name}** ({self.status}): {_md_escape(rest)}"
+
+
+def _md_escape(text: str) -> str:
+    """``text`` with Markdown's special characters escaped (``k*k*c_in`` stays)."""
+    return re.sub(r"([\\`*_\[\]<>#|$~])", r"\\\1", text)
 
 
 @dataclass(frozen=True)
