@@ -7,9 +7,32 @@
 * pydata-sphinx-theme reads ``default_mode`` from the page context; without
   it, it logs "Got invalid theme mode" to the console on every page. The
   course uses the light theme unless the reader switches.
+* matplotlib's animation player (``to_jshtml``, the atlas' animations) links
+  Font Awesome 4 from a CDN for its button icons. In Jupyter that link is
+  harmless, but the site must load nothing from outside
+  (``tests/test_site.py``), and the theme already serves Font Awesome 6, which
+  knows the same icon names. So every ``<link>`` to an outside address is
+  dropped from the HTML of stored notebook outputs when the page is built.
 """
 
 from __future__ import annotations
+
+import re
+
+from docutils import nodes
+
+_OUTSIDE_LINK = re.compile(
+    r"""<link\b[^>]*\bhref=["']?(?:https?:)?//[^>]*>[ \t]*\n?""", re.I)
+
+
+def _drop_outside_links(app, doctree, docname):
+    for node in list(doctree.findall(nodes.raw)):
+        if "html" not in node.get("format", "").split():
+            continue
+        text = node.astext()
+        kept = _OUTSIDE_LINK.sub("", text)
+        if kept != text:
+            node.replace_self(nodes.raw(kept, kept, **node.attributes))
 
 
 def _fix_page(app, pagename, templatename, context, doctree):
@@ -34,4 +57,5 @@ def _fix_page(app, pagename, templatename, context, doctree):
 
 def setup(app):
     app.connect("html-page-context", _fix_page, priority=900)
+    app.connect("doctree-resolved", _drop_outside_links)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
