@@ -2,6 +2,7 @@
 
 import ast
 import contextlib
+import html.parser
 import io
 import json
 import pathlib
@@ -441,3 +442,45 @@ def test_markdown_verdict_escapes_formulas():
     md = get("ch4.tconv_params").check(...)._repr_markdown_()
     assert md.startswith("**ch4.tconv_params** (not attempted): not attempted yet.")
     assert r"k\*k\*c\_in\*c\_out" in md
+
+
+class _Dropdowns(html.parser.HTMLParser):
+    """Counts solution dropdowns and where the solution code lands on a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.dropdowns = [], 0
+        self.titles_inside = self.titles_outside = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag != "div":
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        is_solution = "solution" in classes and "dropdown" in classes
+        self.dropdowns += is_solution
+        self.stack.append(is_solution)
+
+    def handle_endtag(self, tag):
+        if tag == "div" and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if "@title Solution" in data:
+            if any(self.stack):
+                self.titles_inside += data.count("@title Solution")
+            else:
+                self.titles_outside += data.count("@title Solution")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", CONVERTED, ids=lambda p: p.stem)
+def test_site_folds_every_solution_into_a_dropdown(built_book, path):
+    """The new cell metadata and title line leave sphinx-exercise's dropdowns intact."""
+    returncode, log, site = built_book
+    assert returncode == 0, log[-3000:]
+    page = _Dropdowns()
+    page.feed((site / "book" / f"{path.stem}.html").read_text(encoding="utf-8"))
+    blocks = nbtool.solution_blocks({"cells": _cells(path)})
+    assert page.dropdowns == len(blocks)
+    assert page.titles_inside == sum(len(b["code"]) for b in blocks)
+    assert page.titles_outside == 0

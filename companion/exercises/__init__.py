@@ -134,7 +134,7 @@ class Exercise:
 
     @property
     def wrong_examples(self) -> list:
-        """The wrong answers of :attr:`mistakes`."""
+        """The wrong answers of ``mistakes``."""
         return [m.answer for m in self.mistakes]
 
     def check(self, answer) -> Verdict:
@@ -199,7 +199,7 @@ class CodeExercise:
 
     @property
     def wrong_examples(self) -> list:
-        """The wrong functions of :attr:`mistakes`."""
+        """The wrong functions of ``mistakes``."""
         return [m.answer for m in self.mistakes]
 
     def check(self, function, seed=None) -> Verdict:
