@@ -1,6 +1,8 @@
 """The book builds with Sphinx warnings treated as errors (`make book`'s command)."""
 
+import html.parser
 import pathlib
+import re
 
 import pytest
 
@@ -44,3 +46,57 @@ def test_every_chapter_page_states_its_measured_run_time(built_book):
         page = (html / "book" / f"{nb.stem}.html").read_text()
         assert f"This page takes {duration} to run on 2 CPU cores" in page, nb.name
         assert duration.removeprefix("about ") in intro, nb.name
+
+
+_EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
+# <link rel=...> values that make the browser fetch or contact the target
+_FETCHING_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload",
+                  "prefetch", "preconnect", "dns-prefetch", "modulepreload",
+                  "manifest", "mask-icon"}
+
+
+class _Resources(html.parser.HTMLParser):
+    """Every URL an HTML page makes the browser load (not the links it offers)."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "link":
+            rels = set((a.get("rel") or "").lower().split())
+            if rels & _FETCHING_RELS:
+                self.urls.append(a.get("href") or "")
+        elif tag in ("script", "img", "iframe", "source", "video", "audio",
+                     "embed", "input", "track"):
+            self.urls.append(a.get("src") or "")
+        elif tag == "object":
+            self.urls.append(a.get("data") or "")
+        for candidate in (a.get("srcset") or "").split(","):
+            self.urls.append(candidate.strip().split(" ")[0])
+        self.urls += re.findall(r"url\(\s*['\"]?([^'\")]+)", a.get("style") or "")
+
+
+@pytest.mark.slow
+def test_no_page_or_stylesheet_loads_anything_from_outside(built_book):
+    """A static scan; tests/test_site.py checks the same in a browser."""
+    returncode, log, html = built_book
+    assert returncode == 0, log[-3000:]
+    pages = sorted(html.rglob("*.html"))
+    assert pages
+    bad, n = [], 0
+    for page in pages:
+        parser = _Resources()
+        parser.feed(page.read_text(errors="replace"))
+        n += len(parser.urls)
+        bad += [f"{page.relative_to(html)}: {u}" for u in parser.urls
+                if _EXTERNAL.match(u.strip())]
+    for css in sorted(html.rglob("*.css")):
+        text = css.read_text(errors="replace")
+        urls = (re.findall(r"url\(\s*['\"]?([^'\")]+)", text)
+                + re.findall(r"@import\s+['\"]([^'\"]+)", text))
+        bad += [f"{css.relative_to(html)}: {u}" for u in urls
+                if _EXTERNAL.match(u.strip())]
+    assert n > 0, "the scan found no resource at all"
+    assert not bad, "\n".join(bad)

@@ -1,42 +1,152 @@
-"""companion.exercises: each exercise accepts its solution, rejects wrong answers."""
+"""companion.exercises: blanks, right answers, recognised mistakes, hidden solutions."""
+
+import ast
+import contextlib
+import html.parser
+import io
+import json
+import pathlib
+import re
 
 import numpy as np
 import pytest
 
-from companion.exercises import Exercise, all_exercises, compare_answer, get, register
+from companion.exercises import (
+    CodeExercise,
+    Exercise,
+    Mistake,
+    _plain,
+    all_exercises,
+    compare_answer,
+    get,
+    parse_worked,
+    register,
+)
+from companion.exercises import notebook as nbtool
 
 EXERCISES = all_exercises()
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+MISTAKES = [(name, i) for name in sorted(EXERCISES)
+            for i in range(len(EXERCISES[name].mistakes))]
+SEED = 20261203
 
 
-def test_every_chapter_registers_exercises():
-    assert len(EXERCISES) >= 2
+def _check(q, answer):
+    """Check with fixed inputs for a coding exercise (fresh ones in the book)."""
+    return q.check(answer, seed=SEED) if isinstance(q, CodeExercise) else \
+        q.check(answer)
+
+
+def _right(q):
+    return q.reference if isinstance(q, CodeExercise) else q.expected()
+
+
+def _unknown_wrong(q):
+    """A wrong answer that is none of the exercise's known mistakes."""
+    if isinstance(q, CodeExercise):
+        return lambda *args: q.reference(*args) + 0.375
+    right = q.expected()
+    if isinstance(right, tuple):
+        last = right[-1]
+        if isinstance(last, tuple):  # a list of settings: drop the first one
+            return right[1:]
+        return right[:-1] + ((last + 1000) if not isinstance(last, str)
+                             else last + "x",)
+    return right + 1000 if not isinstance(right, np.ndarray) else right + 0.375
+
+
+def test_every_chapter_and_the_appendix_register_exercises():
+    chapters = {name.split(".")[0] for name in EXERCISES}
+    assert chapters == {"ch0", "ch1", "ch2", "ch3", "ch4", "ch5", "appendix"}
+
+
+@pytest.mark.parametrize("chapter", ["ch1", "ch2", "ch3", "ch4", "ch5", "appendix"])
+def test_every_chapter_has_a_coding_exercise(chapter):
+    assert any(isinstance(q, CodeExercise) and name.startswith(chapter + ".")
+               for name, q in EXERCISES.items())
 
 
 @pytest.mark.parametrize("name", sorted(EXERCISES))
-def test_exercise_accepts_its_expected_answer(name):
+def test_blank_is_not_attempted_and_shows_the_hint(name):
     q = EXERCISES[name]
-    verdict = q.check(q.expected())
-    assert verdict and verdict.status == "correct", verdict.message
-
-
-@pytest.mark.parametrize("name", sorted(EXERCISES))
-def test_exercise_rejects_each_wrong_example(name):
-    q = EXERCISES[name]
-    assert len(q.wrong_examples) >= 2
-    for wrong in q.wrong_examples:
-        verdict = q.check(wrong)
-        assert not verdict and verdict.status == "incorrect", (wrong, verdict)
-
-
-@pytest.mark.parametrize("name", sorted(EXERCISES))
-def test_exercise_placeholder_is_not_attempted(name):
-    q = EXERCISES[name]
-    for placeholder in (..., None):
-        verdict = q.check(placeholder)
-        assert verdict.status == "not attempted"
-        assert "not attempted yet" in repr(verdict)
-    assert str(q.hint()).startswith("Hint: ") and len(q.hint()) > 10
+    verdict = _check(q, ...)
+    assert verdict.status == "not attempted" and not verdict
+    assert "not attempted yet" in repr(verdict)
+    assert q.hint_text in repr(verdict)
+    assert str(q.hint()).startswith("Hint: ")
     assert str(q.solution()).startswith("Solution: ")
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_right_answer_is_correct(name):
+    q = EXERCISES[name]
+    verdict = _check(q, _right(q))
+    assert verdict and verdict.status == "correct", verdict.message
+    assert verdict.message.startswith(f"{name}: Correct!")
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_at_least_two_mistakes_are_recognised(name):
+    assert len(EXERCISES[name].mistakes) >= 2
+
+
+@pytest.mark.parametrize(("name", "index"), MISTAKES)
+def test_each_mistake_gets_its_own_diagnosis(name, index):
+    q = EXERCISES[name]
+    mistake = q.mistakes[index]
+    verdict = _check(q, mistake.answer)
+    assert verdict.status == "incorrect" and not verdict
+    assert verdict.message == f"{name}: Incorrect. {mistake.why}"
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_unknown_wrong_answer_gets_a_next_step(name):
+    q = EXERCISES[name]
+    verdict = _check(q, _unknown_wrong(q))
+    assert verdict.status == "incorrect"
+    assert verdict.message.endswith(q.next_step)
+    assert not any(m.why in verdict.message for m in q.mistakes)
+
+
+def test_coding_exercise_blank_function_body_and_failures():
+    q = get("ch1.conv2d_valid")
+
+    def blank(x, w):
+        ...  # the learner's cell before they write anything
+
+    assert q.check(blank).status == "not attempted"
+    assert "Pass the function itself" in q.check(np.zeros((2, 2))).message
+
+    def crashes(x, w):
+        raise IndexError("index 5 is out of bounds")
+
+    msg = q.check(crashes, seed=0).message
+    assert "Your function raised IndexError: index 5 is out of bounds" in msg
+    assert "x of shape (6, 7) and w of shape (2, 3)" in msg
+
+
+def test_coding_exercise_draws_fresh_inputs_and_cannot_be_fooled_by_mutation():
+    q = get("ch3.half_pixel")
+    first, second = q.cases(np.random.default_rng()), q.cases(np.random.default_rng())
+    assert first != second  # fresh random inputs on every check
+
+    def mutating(x, w):
+        out = get("ch1.conv2d_valid").reference(x, w)
+        x[...] = 0  # must not change the inputs the reference sees
+        return out
+
+    assert get("ch1.conv2d_valid").check(mutating)
+
+
+def test_numbers_print_as_plain_numbers():
+    msg = get("ch1.output_size").check(np.int64(13)).message
+    assert "13 is not the answer" in msg and "np." not in msg
+    msg = get("ch4.tconv_output_shape").check((np.int64(15), 15, np.int64(255))).message
+    assert "255 is not the answer" in msg and "np." not in msg
+    assert _plain(np.float64(1.8333333)) == "1.83333"
+    assert _plain((np.int64(3), 2.5)) == "(3, 2.5)"
+    assert _plain((1,)) == "(1,)"
 
 
 def test_array_answers_explain_shape_and_first_wrong_value():
@@ -55,7 +165,7 @@ def test_array_answers_explain_shape_and_first_wrong_value():
 
 def test_float_tolerance_and_tuple_answers():
     assert compare_answer(0.1 + 0.2, 0.3, 1e-6, 1e-8) is None
-    assert "not right" in compare_answer(0.31, 0.3, 1e-6, 1e-8)
+    assert "is not the answer" in compare_answer(0.31, 0.3, 1e-6, 1e-8)
     assert compare_answer((3, 2), (3, 2), 0, 0) is None
     assert compare_answer([3, 2], (3, 2), 0, 0) is None
     assert compare_answer((2, 3), (3, 2), 0, 0).startswith("Item 0:")
@@ -72,5 +182,305 @@ def test_get_and_register_errors():
         register("not an exercise")
     with pytest.raises(ValueError, match="is already registered"):
         register(get("ch0.window_sum"))
-    with pytest.raises(ValueError, match="needs at least two wrong_examples"):
-        register(Exercise("tmp.one_wrong", "q", lambda: 1, "h", "s", [2]))
+    with pytest.raises(ValueError, match="needs at least two mistakes"):
+        register(Exercise("tmp.one", "q", lambda: 1, "h", "s",
+                          [Mistake(2, "why")], next_step="n"))
+    with pytest.raises(ValueError, match="needs a next_step"):
+        register(Exercise("tmp.two", "q", lambda: 1, "h", "s",
+                          [Mistake(2, "a"), Mistake(3, "b")]))
+
+
+# -- the hand-worked numbers of the solution texts ---------------------------
+
+WORKED = sorted(n for n, q in EXERCISES.items() if q.worked)
+
+
+def test_value_exercises_state_their_worked_answer():
+    """Every exercise whose answer is a number or a tuple says it in its text."""
+    arrays_or_unstated = {n for n, q in EXERCISES.items()
+                          if isinstance(q, CodeExercise)
+                          or isinstance(q.expected(), np.ndarray)}
+    arrays_or_unstated.add("ch5.hole_psnr")  # the text gives the recipe, no number
+    assert set(WORKED) == set(EXERCISES) - arrays_or_unstated
+
+
+@pytest.mark.parametrize("name", WORKED)
+def test_worked_numbers_in_the_solution_text_pass_the_check(name):
+    q = EXERCISES[name]
+    for fragment in q.worked:
+        assert fragment in q.solution_text, fragment
+    verdict = q.check(parse_worked(q.worked))
+    assert verdict, f"{q.worked} in the solution text: {verdict.message}"
+
+
+def test_hand_rounded_coordinate_of_chapter_3_is_accepted():
+    # "1.8333" for 11/6 was rejected by the default tolerance (1e-6 relative)
+    assert get("ch3.source_coordinate").check((1.8333, 1.8, 2.0))
+    assert get("ch3.bilinear_value").check(3.5)
+
+
+def test_parse_worked():
+    assert parse_worked(("131,136",)) == 131136
+    assert parse_worked(("3,699,376,128",)) == 3699376128
+    assert parse_worked(("(4, 9)",)) == (4, 9)
+    assert parse_worked(("1.8333", "1.8", "2.0")) == (1.8333, 1.8, 2.0)
+    assert parse_worked(("('concat1', 16, 17)",)) == ("concat1", 16, 17)
+
+
+# -- the notebooks --------------------------------------------------------------
+
+def _cells(path):
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _text(outputs) -> str:
+    parts = []
+    for out in outputs:
+        if "text" in out:
+            parts.append("".join(out["text"]))
+        for value in out.get("data", {}).values():
+            parts.append("".join(value) if isinstance(value, list) else str(value))
+    return "\n".join(parts)
+
+
+def _exercise_regions(cells):
+    """(learner code cells, solution blocks) of a notebook."""
+    learner, inside = [], False
+    for cell in cells:
+        text = nbtool._src(cell)
+        if cell["cell_type"] == "markdown":
+            if "```{exercise}" in text:
+                inside = True
+            if nbtool._START.search(text):
+                inside = False
+        elif inside:
+            learner.append(cell)
+    return learner, nbtool.solution_blocks({"cells": cells})
+
+
+EXERCISE_NOTEBOOKS = [p for p in NOTEBOOKS if _exercise_regions(_cells(p))[1]]
+# Chapter 5 is converted after merging, with
+# `python -m companion.exercises.notebook book/05_inpainting.ipynb` (then re-executed);
+# until then its solutions are in the old format. Remove this mark once it is done.
+_CH5_PENDING = pytest.mark.xfail(
+    strict=True, reason="chapter 5 not yet converted (companion.exercises.notebook)")
+CONVERTED = [pytest.param(p, marks=_CH5_PENDING) if p.stem == "05_inpainting" else p
+             for p in EXERCISE_NOTEBOOKS]
+
+
+def test_every_chapter_notebook_has_exercises():
+    names = {p.stem for p in EXERCISE_NOTEBOOKS}
+    assert {"00_getting_started", "01_cnn_basics_lenet5", "02_transposed_convolution",
+            "03_upsampling_methods", "04_vgg_decoder", "05_inpainting",
+            "appendix_conv_arithmetic"} <= names
+
+
+@pytest.mark.parametrize("path", CONVERTED, ids=lambda p: p.stem)
+def test_solution_cells_are_hidden_in_jupyter_and_colab(path):
+    cells = _cells(path)
+    for block in nbtool.solution_blocks({"cells": cells}):
+        start = cells[block["start"]]
+        assert start["metadata"].get("jupyter", {}).get("source_hidden") is True, \
+            (path.name, block["label"])
+        assert block["code"], f"{path.name}: solution {block['label']} has no code"
+        for i in block["code"]:
+            cell = cells[i]
+            meta = cell["metadata"]
+            where = (path.name, cell.get("id"))
+            assert meta.get("jupyter", {}).get("source_hidden") is True, where
+            assert meta.get("jupyter", {}).get("outputs_hidden") is True, where
+            assert meta.get("cellView") == "form", where
+            assert nbtool._src(cell).startswith(nbtool.TITLE + "\n"), where
+
+
+@pytest.mark.parametrize("path", CONVERTED, ids=lambda p: p.stem)
+def test_solution_cells_print_only_a_verdict(path):
+    """Their stored outputs (which nbval reproduces) reveal no answer."""
+    cells = _cells(path)
+    for block in nbtool.solution_blocks({"cells": cells}):
+        for i in block["code"]:
+            cell = cells[i]
+            lines = [line for line in _text(cell["outputs"]).splitlines() if line]
+            assert lines, (path.name, cell.get("id"), "no verdict stored")
+            for line in lines:
+                assert re.fullmatch(r"(\*\*)?[\w.]+(\*\*)?:? ?(\(correct\): )?"
+                                    r"Correct!( \(checked on \d+ random inputs\))?",
+                                    line), (path.name, cell.get("id"), line)
+
+
+def _learner_names(path):
+    learner, _ = _exercise_regions(_cells(path))
+    return learner, [m for c in learner for m in nbtool._GET.findall(nbtool._src(c))]
+
+
+@pytest.mark.parametrize("path", EXERCISE_NOTEBOOKS, ids=lambda p: p.stem)
+def test_learner_cells_are_blank_and_call_no_solution(path):
+    learner, names = _learner_names(path)
+    assert names, path.name
+    for name in names:
+        assert name in EXERCISES, name
+    for cell in learner:
+        src = nbtool._src(cell)
+        assert ".solution(" not in src, (path.name, cell.get("id"))
+        out = _text(cell["outputs"])
+        assert "Correct!" not in out, (path.name, cell.get("id"))
+        if ".check(" in src:
+            assert "..." in src, (path.name, cell.get("id"), "no blank")
+            assert "not attempted yet" in out, (path.name, cell.get("id"))
+
+
+@pytest.mark.parametrize("path", EXERCISE_NOTEBOOKS, ids=lambda p: p.stem)
+def test_running_the_learner_cells_prints_no_solution(path):
+    """Execute only the learner cells of a notebook's exercises, in order."""
+    learner, names = _learner_names(path)
+    namespace = {"np": np, "__name__": "__main__"}
+    shown = io.StringIO()
+    for cell in learner:
+        tree = ast.parse(nbtool._src(cell))
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) \
+            else None
+        with contextlib.redirect_stdout(shown):
+            exec(compile(tree, path.name, "exec"), namespace)  # noqa: S102
+            if last is not None:
+                value = eval(compile(ast.Expression(last.value), path.name, "eval"),
+                             namespace)  # noqa: S307
+                print(repr(value))
+    out = shown.getvalue()
+    assert out.count("not attempted yet") == len(set(names)), out
+    assert "Correct!" not in out and "Incorrect" not in out
+    for name in names:
+        assert EXERCISES[name].solution_text not in out
+
+
+# -- the conversion tool ------------------------------------------------------------
+
+def _toy_notebook():
+    md = nbtool._md
+    code = nbtool._code
+    return {"cells": [
+        md("a", "```{exercise}\n:label: toy\n\nHow much?\n```"),
+        code("b", 'q = get("ch0.valid_output_size")\nanswer = ...\nq.check(answer)'),
+        md("c", "````{solution-start} toy\n:class: dropdown\n````\nIt is 3."),
+        code("d", "answer = 3\nprint(answer)\nprint(q.check(answer), '| size', 3)"),
+        md("e", "````{solution-end}\n````\n\nMore prose."),
+    ]}
+
+
+def test_hide_solutions_marks_cells_strips_prints_and_is_idempotent():
+    nb = _toy_notebook()
+    assert nbtool.hide_solutions(nb) == ["c", "d"]
+    solution = nb["cells"][3]
+    assert nbtool._src(solution) == f"{nbtool.TITLE}\nanswer = 3\nq.check(answer)"
+    assert solution["metadata"] == {
+        "cellView": "form", "jupyter": {"source_hidden": True, "outputs_hidden": True}}
+    assert nb["cells"][2]["metadata"] == {"jupyter": {"source_hidden": True}}
+    assert nb["cells"][1]["metadata"] == {} and nb["cells"][4]["metadata"] == {}
+    assert nbtool.hide_solutions(nb) == []
+
+
+def test_solution_blocks_reject_broken_gates():
+    nb = _toy_notebook()
+    del nb["cells"][4]
+    with pytest.raises(ValueError, match="has no solution-end"):
+        nbtool.solution_blocks(nb)
+    with pytest.raises(ValueError, match="solution-end without solution-start"):
+        nbtool.solution_blocks({"cells": [nbtool._md("x", "````{solution-end}\n````")]})
+
+
+def test_insert_exercise_goes_before_the_previous_solution_end(monkeypatch):
+    nb = _toy_notebook()
+    spec = dict(nbtool.NEW_EXERCISES["ch5.jacobi_step"], after_solution_of="toy")
+    monkeypatch.setitem(nbtool.NEW_EXERCISES, "ch5.jacobi_step", spec)
+    assert nbtool.insert_exercise(nb, "ch5.jacobi_step")
+    ids = [c["id"] for c in nb["cells"]]
+    assert ids == ["a", "b", "c", "d", "ch5-jacobi-step-question",
+                   "ch5-jacobi-step-blank", "ch5-jacobi-step-solution-text",
+                   "ch5-jacobi-step-solution", "e"]
+    assert nbtool._src(nb["cells"][4]).startswith("````{solution-end}")
+    blocks = nbtool.solution_blocks(nb)
+    assert [(b["label"], b["code"]) for b in blocks] == [
+        ("toy", [3]), ("ch5-jacobi-step", [7])]
+    assert not nbtool.insert_exercise(nb, "ch5.jacobi_step")  # already there
+    spec["after_solution_of"] = "nope"
+    with pytest.raises(ValueError, match="no solution labelled 'nope'"):
+        nbtool.insert_exercise(_toy_notebook(), "ch5.jacobi_step")
+
+
+@pytest.mark.parametrize("name", sorted(nbtool.NEW_EXERCISES))
+def test_new_exercise_cells_blank_and_solution(name):
+    """The blank is not attempted; the solution code passes the check."""
+    spec = nbtool.NEW_EXERCISES[name]
+    from companion.conv import conv2d
+    namespace = {"np": np, "get": get, "conv2d": conv2d}
+    for key, status in (("blank", "not attempted"), ("solution", "correct")):
+        tree = ast.parse(spec[key])
+        last = tree.body.pop()
+        exec(compile(tree, name, "exec"), namespace)  # noqa: S102
+        verdict = eval(compile(ast.Expression(last.value), name, "eval"),
+                       namespace)  # noqa: S307
+        assert verdict.status == status, verdict.message
+
+
+def test_convert_chapter_5_adds_its_coding_exercise(tmp_path):
+    """What the coordinator runs on chapter 5, on a copy of today's notebook."""
+    copy = tmp_path / "05_inpainting.ipynb"
+    copy.write_text((ROOT / "book" / "05_inpainting.ipynb").read_text("utf-8"), "utf-8")
+    report = nbtool.convert(copy)
+    assert report[0] == "inserted ch5.jacobi_step"
+    cells = json.loads(copy.read_text("utf-8"))["cells"]
+    labels = [b["label"] for b in nbtool.solution_blocks({"cells": cells})]
+    assert labels[-1] == "ch5-jacobi-step" and len(labels) == 6
+    for block in nbtool.solution_blocks({"cells": cells}):
+        for i in block["code"]:
+            assert "print(" not in nbtool._src(cells[i])
+            assert cells[i]["metadata"]["cellView"] == "form"
+    assert nbtool.convert(copy) == []  # idempotent
+    assert copy.read_text("utf-8").endswith("}\n")
+
+
+def test_markdown_verdict_escapes_formulas():
+    md = get("ch4.tconv_params").check(...)._repr_markdown_()
+    assert md.startswith("**ch4.tconv_params** (not attempted): not attempted yet.")
+    assert r"k\*k\*c\_in\*c\_out" in md
+
+
+class _Dropdowns(html.parser.HTMLParser):
+    """Counts solution dropdowns and where the solution code lands on a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.dropdowns = [], 0
+        self.titles_inside = self.titles_outside = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag != "div":
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        is_solution = "solution" in classes and "dropdown" in classes
+        self.dropdowns += is_solution
+        self.stack.append(is_solution)
+
+    def handle_endtag(self, tag):
+        if tag == "div" and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if "@title Solution" in data:
+            if any(self.stack):
+                self.titles_inside += data.count("@title Solution")
+            else:
+                self.titles_outside += data.count("@title Solution")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", CONVERTED, ids=lambda p: p.stem)
+def test_site_folds_every_solution_into_a_dropdown(built_book, path):
+    """The new cell metadata and title line leave sphinx-exercise's dropdowns intact."""
+    returncode, log, site = built_book
+    assert returncode == 0, log[-3000:]
+    page = _Dropdowns()
+    page.feed((site / "book" / f"{path.stem}.html").read_text(encoding="utf-8"))
+    blocks = nbtool.solution_blocks({"cells": _cells(path)})
+    assert page.dropdowns == len(blocks)
+    assert page.titles_inside == sum(len(b["code"]) for b in blocks)
+    assert page.titles_outside == 0

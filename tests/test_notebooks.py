@@ -77,7 +77,37 @@ def test_notebook_has_colab_cell_and_badge(path):
     repo = CONFIG["repository"]["url"].removeprefix("https://github.com/")
     badge = (f"https://colab.research.google.com/github/{repo}/blob/"
              f"{CONFIG['repository']['branch']}/book/{path.name}")
-    assert badge in nb.cells[0].source, f"{path.name}: no Colab badge to {badge}"
+    image = f"[![Open In Colab](_static/colab-badge.svg)]({badge})"
+    assert image in nb.cells[0].source, f"{path.name}: no Colab badge {image}"
+    assert (ROOT / "book" / "_static" / "colab-badge.svg").exists()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_install_cell_installs_the_repository_named_in_config(path):
+    # Colab opens a notebook alone, without _config.yml, so the URL cannot be read
+    # at run time: the cell names it once, and this test holds it to _config.yml.
+    first_code = next(c for c in nbformat.read(path, as_version=4).cells
+                      if c.cell_type == "code")
+    url, branch = CONFIG["repository"]["url"], CONFIG["repository"]["branch"]
+    named = re.findall(r'^REPOSITORY = "([^"]*)"', first_code.source, re.M)
+    assert named == [url], (f"{path.name}: the install cell must set "
+                            f'REPOSITORY = "{url}" (_config.yml), got {named}')
+    installs = re.findall(r"%pip install .*", first_code.source)
+    assert installs == [f'%pip install -q "companion @ git+{{REPOSITORY}}@{branch}"'], \
+        installs
+    assert first_code.source.count("github.com") == 1, "a second copy of the URL"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_markdown_loads_no_external_image(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        external = (re.findall(r"!\[[^\]]*\]\((?:https?:)?//[^)]*\)", cell.source)
+                    + re.findall(r"<img[^>]+src=[\"'](?:https?:)?//[^\"']*",
+                                 cell.source))
+        assert not external, f"{path.name}: external image {external}"
 
 
 def test_lines_fit_in_88_columns_and_ruff_is_clean():

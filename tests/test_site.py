@@ -126,6 +126,41 @@ def _failed_local_requests(browser) -> list[str]:
     return failed
 
 
+_LOCAL_SCHEMES = ("data:", "blob:", "about:")
+
+
+def _outside_requests(browser) -> list[str]:
+    """Every request the page sent (DevTools Network events) to anywhere but here."""
+    urls = []
+    for entry in browser.get_log("performance"):
+        msg = json.loads(entry["message"])["message"]
+        if msg["method"] in ("Network.requestWillBeSent",
+                             "Network.webSocketCreated"):
+            url = msg["params"].get("request", {}).get("url") or msg["params"]["url"]
+            if not (_is_local(url) or url.startswith(_LOCAL_SCHEMES)):
+                urls.append(url)
+    return urls
+
+
+def test_no_request_leaves_127_0_0_1(site, browser):
+    """The site needs nothing from outside: no CDN script, font, image or badge."""
+    html, base = site
+    outside, seen = [], 0
+    for page in _pages(html) + ["index.html"]:
+        _load(browser, f"{base}/{page}")
+        # lazy images and late scripts: scroll through the page, then wait
+        browser.execute_script("window.scrollTo(0, document.body.scrollHeight)")
+        time.sleep(0.3)
+        local = browser.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name)")
+        seen += len(local)
+        outside += [f"{page}: {url}" for url in _outside_requests(browser)]
+        outside += [f"{page}: {url} (resource timing)" for url in local
+                    if not (_is_local(url) or url.startswith(_LOCAL_SCHEMES))]
+    assert seen > 0, "the pages loaded no resource at all: the log is not working"
+    assert not outside, "\n".join(sorted(set(outside)))
+
+
 def test_every_page_loads_cleanly_with_typeset_math_and_images(site, browser):
     html, base = site
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,15 @@ cell's reply of the stored run, so kernel start-up is left out. Every notebook
 page gets a line under its title, and the ``{run-times}`` directive (used in
 ``intro.md``) lists them all. A notebook cannot print its own stored run time:
 under ``pytest --nbval`` the re-run would print a different figure.
+
+It also strips outside links from notebook outputs:
+
+* matplotlib's animation player (``to_jshtml``, the atlas' animations) links
+  Font Awesome 4 from a CDN for its button icons. In Jupyter that link is
+  harmless, but the site must load nothing from outside
+  (``tests/test_site.py``), and the theme already serves Font Awesome 6, which
+  knows the same icon names. So every ``<link>`` to an outside address is
+  dropped from the HTML of stored notebook outputs when the page is built.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from __future__ import annotations
 import datetime
 import json
 import pathlib
+import re
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
@@ -150,6 +160,21 @@ def _row(cells):
     return row
 
 
+
+_OUTSIDE_LINK = re.compile(
+    r"""<link\b[^>]*\bhref=["']?(?:https?:)?//[^>]*>[ \t]*\n?""", re.I)
+
+
+def _drop_outside_links(app, doctree, docname):
+    for node in list(doctree.findall(nodes.raw)):
+        if "html" not in node.get("format", "").split():
+            continue
+        text = node.astext()
+        kept = _OUTSIDE_LINK.sub("", text)
+        if kept != text:
+            node.replace_self(nodes.raw(kept, kept, **node.attributes))
+
+
 def _fix_page(app, pagename, templatename, context, doctree):
     if not context.get("default_mode"):
         context["default_mode"] = "light"
@@ -176,4 +201,5 @@ def setup(app):
     app.add_node(run_times)
     app.add_directive("run-times", RunTimes)
     app.connect("doctree-resolved", _fill_run_times)
+    app.connect("doctree-resolved", _drop_outside_links)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,26 +1,31 @@
 """Exercises that check themselves, in the manner of Kaggle Learn's learntools.
 
-Each question of the book is an :class:`Exercise`, registered under a name such
-as ``"ch1.output_size"``. In a notebook::
+Each question of the book is an :class:`Exercise` (answer a value) or a
+:class:`CodeExercise` (write a function), registered under a name such as
+``"ch1.output_size"``. In a notebook::
 
     from companion.exercises import get
     q = get("ch1.output_size")
-    answer = ...          # the reader replaces the placeholder
-    q.check(answer)       # "not attempted yet", what is wrong, or "Correct"
+    answer = ...          # the reader replaces the blank
+    q.check(answer)       # "not attempted yet" and the hint, a diagnosis, or "Correct"
     q.hint()
     q.solution()
 
 ``check`` compares with the value computed by the companion's own reference
-code (never a hard-coded number), with a tolerance for floats, and explains a
-wrong answer: the type, the shape (with the expected shape), the dtype, or
-the first wrong value. Chapter modules (``companion.exercises.ch1`` ...) define
-and register the questions.
+code (never a hard-coded number), with a tolerance for floats. A wrong answer
+is first compared with the exercise's known mistakes (each a plausible wrong
+answer and what went wrong to produce it); one that matches none gets what is
+wrong (type, shape, first wrong value) and which quantity to recompute.
+Checking the blank ``...`` never raises, so "Run all" on a fresh notebook
+runs through. Chapter modules (``companion.exercises.ch1`` ...) and
+``companion.exercises.appendix`` define and register the questions.
 """
 
 from __future__ import annotations
 
 import importlib
 import numbers
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,18 +33,19 @@ import numpy as np
 
 
 def _chapter_modules() -> list[str]:
-    """Every ``companion.exercises.ch*`` module: one per chapter."""
+    """Every ``companion.exercises.ch*`` module and the appendix's."""
     import pkgutil
 
     return sorted(f"{__name__}.{m.name}" for m in pkgutil.iter_modules(__path__)
-                  if m.name.startswith("ch"))
+                  if m.name.startswith("ch") or m.name == "appendix")
 
-_REGISTRY: dict[str, Exercise] = {}
+
+_REGISTRY: dict[str, Exercise | CodeExercise] = {}
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """The result of :meth:`Exercise.check`: truthy only when correct."""
+    """The result of ``check``: truthy only when correct."""
 
     status: str  # "correct", "incorrect" or "not attempted"
     message: str
@@ -52,12 +58,43 @@ class Verdict:
 
     def _repr_markdown_(self) -> str:
         name, _, rest = self.message.partition(": ")
-        return f"**{name}** ({self.status}): {rest}"
+        return f"**{name}** ({self.status}): {_md_escape(rest)}"
+
+
+def _md_escape(text: str) -> str:
+    """``text`` with Markdown's special characters escaped (``k*k*c_in`` stays)."""
+    return re.sub(r"([\\`*_\[\]<>#|$~])", r"\\\1", text)
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A plausible wrong answer and what went wrong to produce it.
+
+    For an :class:`Exercise`, ``answer`` is the wrong value. For a
+    :class:`CodeExercise`, it is a wrong function, run on the same inputs as
+    the reader's; the mistake is recognised when both agree on every input.
+    """
+
+    answer: object
+    why: str
+
+
+class HintText(str):
+    """A string that displays without quotes in a notebook."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _not_attempted(name: str, hint: str, blank: str) -> Verdict:
+    return Verdict("not attempted",
+                   f"{name}: not attempted yet. Replace the {blank} with your "
+                   f"answer and run the cell again. Hint: {hint}")
 
 
 @dataclass
 class Exercise:
-    """One self-checking question.
+    """One self-checking question whose answer is a value.
 
     Parameters
     ----------
@@ -69,10 +106,17 @@ class Exercise:
         Zero-argument function returning the right answer, computed with the
         companion (so the check can never drift from the code it teaches).
     hint_text, solution_text : str
-        Shown by :meth:`hint` and :meth:`solution`.
-    wrong_examples : list
-        At least two plausible wrong answers; the test suite checks that each
-        is rejected.
+        Shown by :meth:`hint` and :meth:`solution` (and the hint by
+        :meth:`check` on the blank).
+    mistakes : list of Mistake
+        At least two common wrong answers, each with its diagnosis.
+    next_step : str
+        What to recompute when a wrong answer matches no known mistake.
+    worked : tuple of str
+        The final numbers as the solution text writes them by hand (for
+        example ``"131,136"``, or ``"1.8333", "1.8", "2.0"`` for a tuple);
+        the test suite checks that they appear in ``solution_text`` and that
+        ``check`` accepts them.
     rtol, atol : float
         Tolerance for float answers.
     """
@@ -82,20 +126,31 @@ class Exercise:
     expected: Callable[[], object]
     hint_text: str
     solution_text: str
-    wrong_examples: list = field(default_factory=list)
+    mistakes: list[Mistake] = field(default_factory=list)
+    next_step: str = ""
+    worked: tuple[str, ...] = ()
     rtol: float = 1e-6
     atol: float = 1e-8
+
+    @property
+    def wrong_examples(self) -> list:
+        """The wrong answers of ``mistakes``."""
+        return [m.answer for m in self.mistakes]
 
     def check(self, answer) -> Verdict:
         """Compare ``answer`` with the expected value and explain the result."""
         if answer is Ellipsis or answer is None:
-            return Verdict("not attempted",
-                           f"{self.name}: not attempted yet. Replace the ... "
-                           f"with your answer, or call .hint().")
-        problem = compare_answer(answer, self.expected(), self.rtol, self.atol)
+            return _not_attempted(self.name, self.hint_text, "...")
+        expected = self.expected()
+        problem = compare_answer(answer, expected, self.rtol, self.atol)
         if problem is None:
             return Verdict("correct", f"{self.name}: Correct!")
-        return Verdict("incorrect", f"{self.name}: Incorrect. {problem}")
+        for mistake in self.mistakes:
+            if compare_answer(answer, mistake.answer, self.rtol, self.atol) is None:
+                return Verdict("incorrect",
+                               f"{self.name}: Incorrect. {mistake.why}")
+        return Verdict("incorrect",
+                       f"{self.name}: Incorrect. {problem} {self.next_step}".strip())
 
     def hint(self) -> str:
         """Return the hint (the notebook displays it)."""
@@ -106,11 +161,125 @@ class Exercise:
         return HintText(f"Solution: {self.solution_text}")
 
 
-class HintText(str):
-    """A string that displays without quotes in a notebook."""
+@dataclass
+class CodeExercise:
+    """One self-checking question whose answer is a function the reader writes.
 
-    def __repr__(self) -> str:
-        return str(self)
+    :meth:`check` calls the reader's function on fresh random inputs and
+    compares each result with the companion's.
+
+    Parameters
+    ----------
+    name, question, hint_text, solution_text, next_step
+        As for :class:`Exercise`.
+    cases : callable
+        ``cases(rng)`` returns a list of argument tuples, drawn afresh from the
+        NumPy generator ``rng`` on every check.
+    reference : callable
+        The right result for one argument tuple, computed with the companion.
+    mistakes : list of Mistake
+        At least two wrong functions, each with its diagnosis.
+    describe : callable
+        ``describe(*args)`` says in words what one input was, for the message
+        about the first wrong result.
+    """
+
+    name: str
+    question: str
+    cases: Callable[[np.random.Generator], list[tuple]]
+    reference: Callable
+    hint_text: str
+    solution_text: str
+    mistakes: list[Mistake] = field(default_factory=list)
+    next_step: str = ""
+    describe: Callable[..., str] = lambda *args: "one of the test inputs"
+    rtol: float = 1e-6
+    atol: float = 1e-8
+    worked: tuple[str, ...] = ()
+
+    @property
+    def wrong_examples(self) -> list:
+        """The wrong functions of ``mistakes``."""
+        return [m.answer for m in self.mistakes]
+
+    def check(self, function, seed=None) -> Verdict:
+        """Run ``function`` on fresh random inputs and explain the result.
+
+        ``seed`` fixes the inputs (the tests use it); by default every call
+        draws new ones.
+        """
+        if function is Ellipsis or function is None:
+            return _not_attempted(self.name, self.hint_text, "...")
+        if not callable(function):
+            return Verdict("incorrect",
+                           f"{self.name}: Incorrect. Pass the function itself, "
+                           f"q.check(my_function), not {_plain(function)}.")
+        cases = self.cases(np.random.default_rng(seed))
+        got = []
+        for args in cases:
+            try:
+                result = function(*_copies(args))
+            except Exception as error:  # noqa: BLE001 - report any failure
+                return Verdict("incorrect",
+                               f"{self.name}: Incorrect. Your function raised "
+                               f"{type(error).__name__}: {error} on "
+                               f"{self.describe(*args)}.")
+            if result is None or result is Ellipsis:
+                return _not_attempted(self.name, self.hint_text,
+                                      "... in the function body")
+            got.append(result)
+        problems = [compare_answer(g, self.reference(*a), self.rtol, self.atol)
+                    for g, a in zip(got, cases)]
+        if all(p is None for p in problems):
+            return Verdict("correct", f"{self.name}: Correct! (checked on "
+                                      f"{len(cases)} random inputs)")
+        for mistake in self.mistakes:
+            if all(compare_answer(g, mistake.answer(*_copies(a)), self.rtol,
+                            self.atol) is None for g, a in zip(got, cases)):
+                return Verdict("incorrect",
+                               f"{self.name}: Incorrect. {mistake.why}")
+        i = next(i for i, p in enumerate(problems) if p is not None)
+        wrong = sum(p is not None for p in problems)
+        return Verdict("incorrect",
+                       f"{self.name}: Incorrect on {wrong} of {len(cases)} "
+                       f"random inputs. On {self.describe(*cases[i])}: "
+                       f"{problems[i]} {self.next_step}".strip())
+
+    def hint(self) -> str:
+        """Return the hint (the notebook displays it)."""
+        return HintText(f"Hint: {self.hint_text}")
+
+    def solution(self) -> str:
+        """Return the worked solution (the notebook displays it)."""
+        return HintText(f"Solution: {self.solution_text}")
+
+
+def _copies(args: tuple) -> tuple:
+    """Fresh copies of array arguments, so a function cannot alter the cases."""
+    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+
+
+def _plain(v) -> str:
+    """``v`` as a reader writes it: ``14``, ``1.8333``, ``(3, 2)``, no ``np.int64``."""
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, np.ndarray) and v.ndim == 0:
+        v = v.item()
+    if isinstance(v, bool) or v is None:
+        return repr(v)
+    if isinstance(v, numbers.Integral):
+        return str(int(v))
+    if isinstance(v, numbers.Real):
+        return f"{float(v):.6g}"
+    if isinstance(v, (tuple, list)):
+        inner = ", ".join(_plain(x) for x in v)
+        return f"({inner}{',' if len(v) == 1 else ''})" if isinstance(v, tuple) \
+            else f"[{inner}]"
+    if isinstance(v, np.ndarray):
+        return f"an array of shape {v.shape}"
+    if isinstance(v, str):
+        return repr(v)
+    return f"a {type(v).__name__}"
 
 
 def compare_answer(answer, expected, rtol: float, atol: float) -> str | None:
@@ -119,12 +288,12 @@ def compare_answer(answer, expected, rtol: float, atol: float) -> str | None:
     The comparison behind :meth:`Exercise.check`: tuples item by item, arrays
     by shape, dtype kind and values (``rtol``, ``atol``), numbers by value.
     """
-    if isinstance(expected, tuple) and not isinstance(expected, np.ndarray):
+    if isinstance(expected, tuple):
         if not isinstance(answer, (tuple, list)):
             return (f"Expected a tuple of {len(expected)} values, got "
-                    f"{type(answer).__name__}.")
+                    f"{_plain(answer)}.")
         if len(answer) != len(expected):
-            return (f"Expected {len(expected)} values, got {len(answer)}.")
+            return f"Expected {len(expected)} values, got {len(answer)}."
         for i, (a, e) in enumerate(zip(answer, expected)):
             problem = compare_answer(a, e, rtol, atol)
             if problem is not None:
@@ -135,10 +304,11 @@ def compare_answer(answer, expected, rtol: float, atol: float) -> str | None:
             got = np.asarray(answer)
         except Exception:  # noqa: BLE001 - any unconvertible object
             return f"Expected an array, got {type(answer).__name__}."
-        if got.dtype == object or not np.issubdtype(got.dtype, np.number):
+        if got.dtype == object or not (np.issubdtype(got.dtype, np.number)
+                                       or got.dtype == bool):
             return f"Expected numbers, got an array of dtype {got.dtype}."
         if got.shape != expected.shape:
-            return (f"Expected shape {expected.shape}, got shape {got.shape}.")
+            return f"Expected shape {expected.shape}, got shape {got.shape}."
         if np.issubdtype(expected.dtype, np.integer) and \
                 not np.issubdtype(got.dtype, np.integer):
             if not np.all(np.equal(np.mod(got, 1), 0)):
@@ -148,56 +318,83 @@ def compare_answer(answer, expected, rtol: float, atol: float) -> str | None:
             idx = tuple(int(i) for i in np.argwhere(~close)[0])
             return (f"{int((~close).sum())} of {close.size} values are wrong; "
                     f"the first at index {idx}: expected "
-                    f"{_fmt(expected[idx])}, got {_fmt(got[idx])}.")
+                    f"{_plain(expected[idx])}, got {_plain(got[idx])}.")
         return None
-    if isinstance(expected, bool) or isinstance(expected, str):
+    if isinstance(expected, (bool, str)):
         if type(answer) is not type(expected) or answer != expected:
-            return f"Expected a {type(expected).__name__}; {answer!r} is not it."
+            return (f"Expected a {type(expected).__name__}; {_plain(answer)} "
+                    f"is not it.")
         return None
     if isinstance(expected, numbers.Number):
-        if isinstance(answer, bool) or not isinstance(answer, numbers.Number):
-            if isinstance(answer, np.ndarray) and answer.size == 1:
-                answer = answer.item()
-            else:
-                return f"Expected a single number, got {type(answer).__name__}."
+        if isinstance(answer, np.ndarray) and answer.size == 1:
+            answer = answer.item()
+        if isinstance(answer, (bool, np.bool_)) or \
+                not isinstance(answer, numbers.Number):
+            return f"Expected a single number, got {_plain(answer)}."
         if isinstance(expected, numbers.Integral):
             if float(answer) != float(expected):
-                return f"{answer!r} is not right; expected an integer."
+                return f"{_plain(answer)} is not the answer."
             return None
         if not np.isclose(float(answer), float(expected), rtol=rtol, atol=atol):
-            return f"{_fmt(answer)} is not right (tolerance {rtol:g} relative)."
+            return (f"{_plain(answer)} is not the answer (tolerance {rtol:g} "
+                    f"relative).")
         return None
     raise TypeError(f"exercise has an unsupported expected type "
                     f"{type(expected).__name__}")
 
 
-def _fmt(v) -> str:
-    v = np.asarray(v).item()
-    return f"{v:.6g}" if isinstance(v, float) else repr(v)
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
-def register(exercise: Exercise) -> Exercise:
+def parse_worked(fragments: tuple[str, ...]):
+    """The answer that the hand-written numbers of a solution text spell.
+
+    One fragment is one value (``"131,136"`` is 131136, ``"(4, 9)"`` a
+    tuple); several make a tuple. Thousands separators are commas followed by
+    exactly three digits and no space.
+
+    Examples
+    --------
+    >>> parse_worked(("3,699,376,128",))
+    3699376128
+    >>> parse_worked(("1.8333", "1.8", "2.0"))
+    (1.8333, 1.8, 2.0)
+    >>> parse_worked(("(4, 9)",))
+    (4, 9)
+    """
+    import ast
+
+    values = tuple(ast.literal_eval(_THOUSANDS.sub("", f)) for f in fragments)
+    return values[0] if len(values) == 1 else values
+
+
+def register(exercise):
     """Add ``exercise`` to the registry (names must be unique)."""
-    if not isinstance(exercise, Exercise):
-        raise TypeError(f"exercise must be an Exercise, got "
+    if not isinstance(exercise, (Exercise, CodeExercise)):
+        raise TypeError(f"exercise must be an Exercise or a CodeExercise, got "
                         f"{type(exercise).__name__}")
     if exercise.name in _REGISTRY:
         raise ValueError(f"exercise name {exercise.name!r} is already registered")
-    if len(exercise.wrong_examples) < 2:
+    if len(exercise.mistakes) < 2 or not all(
+            isinstance(m, Mistake) for m in exercise.mistakes):
         raise ValueError(f"exercise {exercise.name!r} needs at least two "
-                         f"wrong_examples, got {len(exercise.wrong_examples)}")
+                         f"mistakes (Mistake objects), got "
+                         f"{len(exercise.mistakes)}")
+    if not exercise.next_step:
+        raise ValueError(f"exercise {exercise.name!r} needs a next_step for "
+                         f"wrong answers that match no known mistake")
     _REGISTRY[exercise.name] = exercise
     return exercise
 
 
-def all_exercises() -> dict[str, Exercise]:
+def all_exercises() -> dict[str, Exercise | CodeExercise]:
     """Every registered exercise, after loading the chapter modules."""
     for module in _chapter_modules():
         importlib.import_module(module)
     return dict(_REGISTRY)
 
 
-def get(name: str) -> Exercise:
+def get(name: str):
     """The exercise registered as ``name``.
 
     Examples
@@ -207,8 +404,8 @@ def get(name: str) -> Exercise:
     'not attempted'
     >>> q.check(3)
     ch0.valid_output_size: Correct!
-    >>> q.check(5)
-    ch0.valid_output_size: Incorrect. 5 is not right; expected an integer.
+    >>> q.check(5).status
+    'incorrect'
     """
     exercises = all_exercises()
     if not isinstance(name, str) or name not in exercises:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise, register
+from . import Exercise, Mistake, register
 
 
 def _valid_size():
@@ -13,9 +13,13 @@ def _valid_size():
     return conv_output_size(5, 3, stride=1, padding="valid")
 
 
-def _window_sum():
+def _window(top: int, left: int, size: int = 2) -> float:
     x = np.arange(16, dtype=np.float64).reshape(4, 4)
-    return float(x[1:3, 1:3].sum())
+    return float(x[top:top + size, left:left + size].sum())
+
+
+def _window_sum():
+    return _window(1, 1)
 
 
 register(Exercise(
@@ -25,7 +29,17 @@ register(Exercise(
     expected=_valid_size,
     hint_text="Count the positions where a 3-wide window fits inside 5 cells.",
     solution_text="5 - 3 + 1 = 3: the window starts at columns 0, 1 and 2.",
-    wrong_examples=[5, 2, 9],
+    worked=("3",),
+    mistakes=[
+        Mistake(5, "5 keeps the input size, which needs zero padding ('same'); "
+                   "with no padding the window must fit inside the image."),
+        Mistake(2, "Off by one: the last window starts at H - K = 2, so the "
+                   "starts are 0, 1, 2: H - K + 1 positions."),
+        Mistake(9, "9 is the number of output pixels in all (3 x 3); the "
+                   "question asks for one side."),
+    ],
+    next_step="Count the columns where the window's left edge can start: 0, 1, "
+              "... up to H - K.",
 ))
 
 register(Exercise(
@@ -35,5 +49,17 @@ register(Exercise(
     expected=_window_sum,
     hint_text="The window is x[1:3, 1:3]: rows 1-2 and columns 1-2.",
     solution_text="x[1:3, 1:3] = [[5, 6], [9, 10]], whose sum is 30.",
-    wrong_examples=[26.0, 15.0, "30"],
+    worked=("30",),
+    mistakes=[
+        Mistake(_window(1, 1, 3), "That is a 3x3 window, x[1:4, 1:4]: a slice "
+                                  "stops before its end index, so 2 rows are "
+                                  "x[1:3]."),
+        Mistake(_window(0, 0), "That is the window at x[0, 0]; the corner "
+                               "asked for is x[1, 1], one row down and one "
+                               "column right."),
+        Mistake(_window(2, 2), "You counted from 1: NumPy counts rows and "
+                               "columns from 0, so x[1, 1] holds 5."),
+    ],
+    next_step="Print x[1:3, 1:3], check that it holds 5, 6, 9 and 10, and add "
+              "them.",
 ))

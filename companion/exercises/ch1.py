@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise, register
+from . import CodeExercise, Exercise, Mistake, register
 
 #: The input and kernel of the "one output pixel by hand" exercise.
 PIXEL_X = np.array([[2, 0, 1, 3, 1],
@@ -70,6 +70,15 @@ def _flipped_pixel():
     return float((PIXEL_X[y:y + 3, x:x + 3] * PIXEL_W[::-1, ::-1]).sum() + PIXEL_B)
 
 
+def _window_at(y: int, x: int, flip: bool = False) -> float:
+    w = PIXEL_W[::-1, ::-1] if flip else PIXEL_W
+    return float((PIXEL_X[y:y + 3, x:x + 3] * w).sum() + PIXEL_B)
+
+
+def _flipped_pixel():
+    return _window_at(*PIXEL_AT, flip=True)
+
+
 register(Exercise(
     name="ch1.output_size",
     question="A 28x28 input, a 5x5 kernel, stride 2, 'valid' padding: how many "
@@ -78,7 +87,22 @@ register(Exercise(
     hint_text="o = floor((H - k) / s) + 1; the last window must fit entirely.",
     solution_text="floor((28 - 5) / 2) + 1 = floor(11.5) + 1 = 12. "
                   "conv_output_size(28, 5, stride=2) gives the same.",
-    wrong_examples=[11.5, 12.5, 24, 14],
+    worked=("12",),
+    mistakes=[
+        Mistake(12.5, "You forgot the floor: (28 - 5) / 2 + 1 = 12.5, but a "
+                      "window that would stick out of the input is not "
+                      "counted."),
+        Mistake(11.5, "(28 - 5) / 2 counts the steps between windows; take "
+                      "the floor and add 1 for the first window."),
+        Mistake(24, "24 = 28 - 5 + 1 ignores the stride: with stride 2 the "
+                    "window moves two pixels at a time."),
+        Mistake(14, "14 = ceil(28 / 2) is TensorFlow's 'same' padding; the "
+                    "question uses 'valid' (no padding)."),
+        Mistake(11, "Off by one: floor((28 - 5) / 2) = 11 steps, plus the "
+                    "first window, makes one more."),
+    ],
+    next_step="Recompute the number of strides that fit, floor((H - k) / s), "
+              "then add one for the first window.",
 ))
 
 register(Exercise(
@@ -88,7 +112,18 @@ register(Exercise(
     expected=_keep_padding,
     hint_text="Solve 28 = (28 - 7 + 2P) / 1 + 1 for P.",
     solution_text="28 = 28 - 7 + 2P + 1 gives 2P = 6, P = 3 = (k - 1) / 2.",
-    wrong_examples=[6, 7, 2],
+    worked=("3",),
+    mistakes=[
+        Mistake(6, "6 is the total, 2P, over both sides; the question asks "
+                   "for the zeros on each side."),
+        Mistake(7, "7 is the kernel size; a 7x7 window loses k - 1 = 6 "
+                   "pixels per side length, which the padding must give "
+                   "back, half on each side."),
+        Mistake(2, "With P = 2 the output is 28 - 7 + 4 + 1 = 26: the kernel "
+                   "loses k - 1 = 6 pixels, so 2P must be 6."),
+    ],
+    next_step="Recompute how many pixels the 7x7 window loses without padding "
+              "(k - 1), then split them over the two sides.",
 ))
 
 register(Exercise(
@@ -100,7 +135,19 @@ register(Exercise(
               "total // 2 before and the rest after.",
     solution_text="o = 4, total = 3 * 2 + 4 - 7 = 3: 1 before, 2 after. "
                   "same_padding(7, 4, stride=2) returns (1, 2).",
-    wrong_examples=[(2, 1), (1, 1), (0, 3), (3, 3)],
+    worked=("(1, 2)",),
+    mistakes=[
+        Mistake((2, 1), "Right total, wrong side: TensorFlow puts the odd "
+                        "extra zero after the input, not before."),
+        Mistake((1, 1), "(1, 1) is PyTorch's symmetric padding=1; TensorFlow's "
+                        "'same' needs 3 zeros in all here, the odd one after."),
+        Mistake((3, 3), "3 is the total number of zeros, to be split between "
+                        "the two sides (total // 2 before)."),
+        Mistake((0, 3), "Right total, but TensorFlow splits it: total // 2 "
+                        "before, the rest after."),
+    ],
+    next_step="Recompute the total padding (o - 1) * s + k - H with "
+              "o = ceil(H / s), then split it: total // 2 before.",
 ))
 
 register(Exercise(
@@ -113,7 +160,19 @@ register(Exercise(
     solution_text="(3 * 3 * 32 + 1) * 64 = 18,496; "
                   "keras.layers.Conv2D(64, 3).count_params() after building on "
                   "32 channels agrees.",
-    wrong_examples=[18_432, 640, 3 * 3 * 32 + 1, 73_792],
+    worked=("18,496",),
+    mistakes=[
+        Mistake(18_432, "18,432 = 3 * 3 * 32 * 64 leaves out the biases: one "
+                        "per filter, 64 more."),
+        Mistake(3 * 3 * 32 * 64 + 32, "You counted the bias once per input "
+                                      "channel; there is one bias per filter "
+                                      "(output channel), 64 in all."),
+        Mistake(640, "640 = (3 * 3 + 1) * 64 treats each filter as 3x3x1; "
+                     "a filter spans all 32 input channels."),
+        Mistake(3 * 3 * 32 + 1, "289 is one filter; the layer has 64 of them."),
+    ],
+    next_step="Recompute the weights of one filter (3 * 3 * input channels) "
+              "plus its bias, then multiply by the number of filters.",
 ))
 
 register(Exercise(
@@ -124,10 +183,21 @@ register(Exercise(
     hint_text="The window starts at row 1, column 2 of the input: "
               "PIXEL_X[1:4, 2:5]. Multiply element by element with the kernel "
               "(no flip), sum, add the bias.",
-    solution_text="(PIXEL_X[1:4, 2:5] * PIXEL_W).sum() + PIXEL_B; "
+    solution_text="(PIXEL_X[1:4, 2:5] * PIXEL_W).sum() + PIXEL_B = 7; "
                   "conv2d_naive gives the same value.",
-    wrong_examples=[_one_pixel() - PIXEL_B, _flipped_pixel(),
-                    _one_pixel() + 1.0],
+    worked=("7",),
+    mistakes=[
+        Mistake(_one_pixel() - PIXEL_B, "You forgot to add the bias, 2."),
+        Mistake(_flipped_pixel(), "You flipped the kernel: that is the "
+                                  "convolution of signal processing. CNN "
+                                  "layers multiply with the kernel as it is "
+                                  "(cross-correlation)."),
+        Mistake(_window_at(PIXEL_AT[1], PIXEL_AT[0]),
+                "You swapped row and column: the window of output (1, 2) "
+                "starts at input row 1, column 2, PIXEL_X[1:4, 2:5]."),
+    ],
+    next_step="Recompute the window PIXEL_X[1:4, 2:5], its elementwise "
+              "product with PIXEL_W, the sum, then add PIXEL_B.",
 ))
 
 register(Exercise(
@@ -138,5 +208,86 @@ register(Exercise(
     hint_text="Inverted dropout keeps the expected value: kept values are "
               "divided by the probability of keeping them.",
     solution_text="3.0 / (1 - 0.2) = 3.75; dropped values become 0.",
-    wrong_examples=[3.0, 2.4, 15.0, 0.0],
+    worked=("3.75",),
+    mistakes=[
+        Mistake(3.0, "At training time the kept values are scaled up; 3.0 is "
+                     "what comes out at inference."),
+        Mistake(2.4, "2.4 = 3.0 * 0.8 multiplies by the keep probability; "
+                     "Keras divides by it (inverted dropout), so inference "
+                     "needs no change."),
+        Mistake(15.0, "15 = 3.0 / 0.2 divides by the rate; divide by the "
+                      "probability of keeping, 1 - rate."),
+        Mistake(0.0, "A kept value is not zeroed; only the dropped ones are."),
+    ],
+    next_step="Recompute the keep probability, 1 - rate, and divide the kept "
+              "value by it.",
+))
+
+
+def valid_conv_cases(rng: np.random.Generator) -> list[tuple]:
+    """Random 2-D inputs and non-square kernels for ``ch1.conv2d_valid``."""
+    shapes = [((6, 7), (2, 3)), ((5, 5), (3, 3)), ((8, 4), (3, 1)),
+              ((4, 6), (4, 2))]
+    return [(rng.normal(size=xs), rng.normal(size=ws)) for xs, ws in shapes]
+
+
+def _conv_valid(x, w):
+    from ..conv import conv2d
+
+    return conv2d(x[None, :, :, None], w[:, :, None, None])[0, :, :, 0]
+
+
+def _conv_true(x, w):
+    return _conv_valid(x, np.ascontiguousarray(w[::-1, ::-1]))
+
+
+def _conv_off_by_one(x, w):
+    return _conv_valid(x, w)[:-1, :-1]
+
+
+def _conv_same(x, w):
+    from ..conv import conv2d
+
+    return conv2d(x[None, :, :, None], w[:, :, None, None],
+                  padding="same")[0, :, :, 0]
+
+
+def _conv_no_sum_over_columns(x, w):
+    # each output is the window's first column only
+    k, m = w.shape
+    h, v = x.shape[0] - k + 1, x.shape[1] - m + 1
+    return np.array([[(x[i:i + k, j] * w[:, 0]).sum() for j in range(v)]
+                     for i in range(h)])
+
+
+register(CodeExercise(
+    name="ch1.conv2d_valid",
+    question="Write conv2d_valid(x, w): the 'valid', stride-1 convolution (as "
+             "CNN layers compute it) of a 2-D array x (H, W) with a 2-D kernel "
+             "w (K, L), returning an (H - K + 1, W - L + 1) array.",
+    cases=valid_conv_cases,
+    reference=_conv_valid,
+    describe=lambda x, w: f"x of shape {x.shape} and w of shape {w.shape}",
+    hint_text="out[i, j] = (x[i:i + K, j:j + L] * w).sum() for i in "
+              "range(H - K + 1) and j in range(W - L + 1); do not flip w.",
+    solution_text="Two loops over the output positions; each output is the "
+                  "sum of the window times the kernel. companion.conv.conv2d "
+                  "does the same on (n, h, w, c) arrays.",
+    mistakes=[
+        Mistake(_conv_true, "You flipped the kernel: that is the convolution "
+                            "of signal processing. CNN layers use the kernel "
+                            "as it is (cross-correlation)."),
+        Mistake(_conv_off_by_one, "Off by one: the last window starts at "
+                                  "H - K, so there are H - K + 1 rows (and "
+                                  "W - L + 1 columns); range(H - K) misses "
+                                  "the last."),
+        Mistake(_conv_same, "That is 'same' padding (zeros around x, output "
+                            "as large as x); the question asks for 'valid', "
+                            "no padding."),
+        Mistake(_conv_no_sum_over_columns, "Each output uses only the first "
+                                           "column of its window: sum over "
+                                           "all K x L products."),
+    ],
+    next_step="Recompute one output by hand, (x[i:i + K, j:j + L] * w).sum(), "
+              "and compare it with your function's value at (i, j).",
 ))

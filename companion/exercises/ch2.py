@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise, register
+from . import CodeExercise, Exercise, Mistake, register
 
 #: The 2x2 input and 2x2 kernel of the chapter's scatter-and-sum pictures.
 SCATTER_X = np.array([[1.0, 2.0], [3.0, 4.0]])
@@ -59,26 +59,6 @@ def _keras_same_port():
     return tuple(keras_same_to_torch(5, 2))
 
 
-def _wrong_gradients():
-    from ..transposed import conv_transpose2d
-
-    g, w = GRAD_G[None, :, :, None], GRAD_W[:, :, None, None]
-    no_op = conv_transpose2d(g, w, stride=2)[0, :, :, 0]  # 5x5: output_padding missing
-    rotated = conv_transpose2d(g, np.ascontiguousarray(w[::-1, ::-1]), stride=2,
-                               output_padding=1)[0, :, :, 0]
-    return [no_op, rotated]
-
-
-def _wrong_scatter():
-    from ..transposed import conv_transpose2d_scatter
-
-    full = conv_transpose2d_scatter(SCATTER_X[None, :, :, None],
-                                    SCATTER_W[:, :, None, None], stride=2)[0, :, :, 0]
-    at_stride_1 = np.zeros((4, 4))
-    at_stride_1[1:3, 0:2] = 3 * SCATTER_W  # placed one row down, not two
-    return [full, at_stride_1, 3 * SCATTER_W]
-
-
 def _wrong_matrices():
     from ..transposed import conv_matrix
 
@@ -86,6 +66,34 @@ def _wrong_matrices():
     stride_1 = conv_matrix((1, 5, 1), w, stride=1)  # 3x5
     flipped = conv_matrix((1, 5, 1), np.ascontiguousarray(w[:, ::-1]), stride=2)
     return [stride_1, flipped, _conv_matrix_1d().T]
+
+
+def _tconv(g, w, **kw):
+    from ..transposed import conv_transpose2d
+
+    return conv_transpose2d(g[None, :, :, None], w[:, :, None, None],
+                            **kw)[0, :, :, 0]
+
+
+def _scatter_full():
+    from ..transposed import conv_transpose2d_scatter
+
+    return conv_transpose2d_scatter(SCATTER_X[None, :, :, None],
+                                    SCATTER_W[:, :, None, None],
+                                    stride=2)[0, :, :, 0]
+
+
+def _at(rows: slice, cols: slice, block) -> np.ndarray:
+    out = np.zeros((4, 4))
+    out[rows, cols] = block
+    return out
+
+
+def _ch2_size(p, a) -> int:
+    from ..shapes import conv_transpose_output_size
+
+    return conv_transpose_output_size(16, 3, stride=2, padding=p,
+                                      output_padding=a)
 
 
 register(Exercise(
@@ -97,7 +105,21 @@ register(Exercise(
               "corner is (i*s, j*s) of the output.",
     solution_text="x[1, 0] = 3 lands at rows 2-3, columns 0-1: 3 * w = "
                   "[[6, 3], [3, -3]] there, zeros elsewhere.",
-    wrong_examples=_wrong_scatter(),
+    mistakes=[
+        Mistake(_scatter_full(), "That is the whole output, every input's copy "
+                                 "added up; the question asks for the copy of "
+                                 "x[1, 0] alone."),
+        Mistake(_at(slice(1, 3), slice(0, 2), 3 * SCATTER_W),
+                "You put the copy at (i, j) = (1, 0); with stride 2 it starts "
+                "at (i*s, j*s) = (2, 0)."),
+        Mistake(_at(slice(2, 4), slice(0, 2), 3 * SCATTER_W[::-1, ::-1]),
+                "You flipped the kernel: the scatter writes x[i, j] * w as it "
+                "is."),
+        Mistake(3 * SCATTER_W, "That is the copy itself (2x2); place it in the "
+                               "4x4 output, zeros elsewhere."),
+    ],
+    next_step="Recompute where the copy starts, (i*s, j*s), and the block "
+              "x[1, 0] * w that goes there; all other cells are 0.",
 ))
 
 register(Exercise(
@@ -109,7 +131,19 @@ register(Exercise(
               "has floor((5 - 3)/2) + 1 = 2 entries.",
     solution_text="C = [[1, 2, 3, 0, 0], [0, 0, 1, 2, 3]]: the second window "
                   "starts two columns to the right.",
-    wrong_examples=_wrong_matrices(),
+    mistakes=[
+        Mistake(_wrong_matrices()[0], "That is the stride-1 matrix (3 rows); "
+                                      "with stride 2 each row starts two "
+                                      "columns after the previous one."),
+        Mistake(_wrong_matrices()[1], "You reversed the kernel: row o holds "
+                                      "[1, 2, 3] in order, as the layer "
+                                      "multiplies without flipping."),
+        Mistake(_wrong_matrices()[2], "That is C transposed (5x2), the matrix "
+                                      "of the transposed convolution; C maps "
+                                      "5 inputs to 2 outputs, so it is 2x5."),
+    ],
+    next_step="Recompute row by row: row o has the kernel at columns o*s to "
+              "o*s + 2 and zeros elsewhere.",
 ))
 
 register(Exercise(
@@ -119,7 +153,19 @@ register(Exercise(
     expected=_output_size,
     hint_text="o = (i - 1)s - 2p + k + output_padding.",
     solution_text="(10 - 1)*3 - 2*1 + 5 + 2 = 32.",
-    wrong_examples=[30, 33, 34],
+    worked=("32",),
+    mistakes=[
+        Mistake(30, "30 leaves out output_padding, which adds 2 cells at the "
+                    "end."),
+        Mistake(33, "PyTorch crops the padding from both sides: subtract 2p, "
+                    "not p."),
+        Mistake(34, "34 ignores the padding; PyTorch's padding crops p cells "
+                    "from each side of the output."),
+        Mistake(35, "Use (i - 1)s, not i s: the first copy starts at 0 and "
+                    "the last at (i - 1)s."),
+    ],
+    next_step="Recompute term by term: (i - 1)s, minus 2p, plus k, plus "
+              "output_padding.",
 ))
 
 register(Exercise(
@@ -128,8 +174,21 @@ register(Exercise(
              "take a 16x16 map to 32x32. Which (padding, output_padding)?",
     expected=_padding_for_target,
     hint_text="Solve (16 - 1)*2 - 2p + 3 + a = 32 with p >= 0 and 0 <= a < 2.",
-    solution_text="33 - 2p + a = 32 forces a odd, so a = 1 and p = 1.",
-    wrong_examples=[(1, 0), (0, 1), (2, 1)],
+    solution_text="33 - 2p + a = 32 forces a odd, so a = 1 and p = 1: (1, 1).",
+    worked=("(1, 1)",),
+    mistakes=[
+        Mistake((1, 0), f"padding=1 alone gives {_ch2_size(1, 0)}: it crops one "
+                        f"cell from each side, and output_padding=1 must add "
+                        f"one back at the end."),
+        Mistake((0, 1), f"padding=0 gives {_ch2_size(0, 1)} with "
+                        f"output_padding=1: the scatter is 33 long and a "
+                        f"padding must crop it."),
+        Mistake((0, 0), f"(0, 0) gives {_ch2_size(0, 0)}, the full scatter "
+                        f"(15 * 2 + 3); crop it with padding and add back "
+                        f"with output_padding."),
+    ],
+    next_step="Recompute the size of your setting, (16 - 1)*2 - 2p + 3 + a, "
+              "and adjust p and a (0 <= a < 2) until it is 32.",
 ))
 
 register(Exercise(
@@ -142,7 +201,21 @@ register(Exercise(
     solution_text="conv_transpose2d(g, w, stride=2, output_padding=1): the "
                   "scatter is (2 - 1)*2 + 3 = 5 wide, and the sixth row and "
                   "column, which no window read, get zero gradient.",
-    wrong_examples=_wrong_gradients(),
+    mistakes=[
+        Mistake(_tconv(GRAD_G, GRAD_W, stride=2),
+                "5x5: the scatter is (2 - 1)*2 + 3 = 5 wide, but x has 6 rows; "
+                "output_padding=1 adds the sixth row and column, which no "
+                "window read (gradient 0)."),
+        Mistake(_tconv(GRAD_G, np.ascontiguousarray(GRAD_W[::-1, ::-1]),
+                       stride=2, output_padding=1),
+                "You rotated the kernel: the gradient scatters copies of the "
+                "same kernel w, unflipped."),
+        Mistake(_tconv(GRAD_G, GRAD_W, stride=2, output_padding=1)[::-1, ::-1],
+                "Your result is upside down and mirrored: gradient (0, 0) "
+                "writes its copy at the top-left, as window (0, 0) read there."),
+    ],
+    next_step="Recompute by scattering: gradient (i, j) adds g[i, j] * w at "
+              "rows 2i to 2i + 2 and columns 2j to 2j + 2 of a 6x6 zero array.",
 ))
 
 register(Exercise(
@@ -156,5 +229,85 @@ register(Exercise(
     solution_text="K - s = 3 is odd: Keras drops 1 row at the top and 2 at the "
                   "bottom. PyTorch padding=1 drops 1 on each side, so one more "
                   "row and column must go at the end: (1, 0, 1).",
-    wrong_examples=[(1, 1, 0), (2, 1, 0), (1, 0, 0)],
+    worked=("(1, 0, 1)",),
+    mistakes=[
+        Mistake((1, 1, 0), "output_padding=1 adds a row at the end, giving "
+                           "2i + 2; Keras keeps 2i, so one row must go, not "
+                           "come."),
+        Mistake((2, 1, 0), "Right size, but shifted one pixel: padding=2 drops "
+                           "2 at the start, Keras drops only (5 - 2) // 2 = 1."),
+        Mistake((1, 0, 0), "padding=1 leaves 2i + 1 rows: one more than Keras' "
+                           "2i, to be cropped at the end."),
+    ],
+    next_step="Recompute how many cells Keras drops at the start ((K - s) // 2) "
+              "and at the end, then match the start with padding and the "
+              "rest with a crop.",
+))
+
+
+def scatter_cases(rng: np.random.Generator) -> list[tuple]:
+    """Random 2x2 inputs, kernels and strides for ``ch2.scatter_2x2``."""
+    settings = [(3, 2), (2, 1), (2, 3), (4, 2), (3, 1)]  # (kernel, stride)
+    return [(rng.normal(size=(2, 2)), rng.normal(size=(k, k)), s)
+            for k, s in settings]
+
+
+def _scatter_ref(x, w, stride):
+    from ..transposed import conv_transpose2d_scatter
+
+    return conv_transpose2d_scatter(x[None, :, :, None], w[:, :, None, None],
+                                    stride=stride)[0, :, :, 0]
+
+
+def _scatter_overwrite(x, w, stride):
+    k = w.shape[0]
+    out = np.zeros(((2 - 1) * stride + k,) * 2)
+    for i in range(2):
+        for j in range(2):
+            out[i * stride:i * stride + k, j * stride:j * stride + k] = x[i, j] * w
+    return out
+
+
+def _scatter_flipped(x, w, stride):
+    return _scatter_ref(x, np.ascontiguousarray(w[::-1, ::-1]), stride)
+
+
+def _scatter_no_stride(x, w, stride):
+    return _scatter_ref(x, w, 1)
+
+
+def _scatter_cropped(x, w, stride):
+    return _scatter_ref(x, w, stride)[:2 * stride, :2 * stride]
+
+
+register(CodeExercise(
+    name="ch2.scatter_2x2",
+    question="Write conv_transpose_2x2(x, w, stride): the transposed "
+             "convolution, by scatter and sum, of a 2x2 input x with a KxK "
+             "kernel w (no padding), returning the ((2 - 1)*stride + K) square "
+             "output.",
+    cases=scatter_cases,
+    reference=_scatter_ref,
+    describe=lambda x, w, s: f"a {w.shape[0]}x{w.shape[0]} kernel with stride {s}",
+    hint_text="Start from zeros of side (2 - 1)*stride + K; each input "
+              "(i, j) adds x[i, j] * w to the block whose top-left corner is "
+              "(i*stride, j*stride). Add (+=), do not assign.",
+    solution_text="Four scaled copies of w, added into place at (i*s, j*s); "
+                  "companion.transposed.conv_transpose2d_scatter does the same "
+                  "on (n, h, w, c) arrays.",
+    mistakes=[
+        Mistake(_scatter_overwrite, "Where copies overlap (kernel larger than "
+                                    "the stride) you kept the last one: the "
+                                    "copies are summed, out[...] += x[i, j] * w."),
+        Mistake(_scatter_flipped, "You flipped the kernel: each input writes "
+                                  "x[i, j] * w as it is."),
+        Mistake(_scatter_no_stride, "You placed copy (i, j) at (i, j); it "
+                                    "starts at (i*stride, j*stride), and the "
+                                    "output is (2 - 1)*stride + K wide."),
+        Mistake(_scatter_cropped, "You cut the output to 2*stride, Keras' "
+                                  "'same' size; without padding it is the full "
+                                  "scatter, (2 - 1)*stride + K."),
+    ],
+    next_step="Recompute on paper for one input: x[0, 1] * w starts at row 0, "
+              "column stride; check that block of your output.",
 ))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise, register
+from . import CodeExercise, Exercise, Mistake, register
 
 #: The 2x2 image of the bilinear exercise.
 BILINEAR_X = np.array([[1.0, 3.0], [5.0, 7.0]])
@@ -60,6 +60,29 @@ def _stride_one_size():
     return conv_transpose_output_size(5, 3, stride=1, padding=0)
 
 
+def _bilinear_at(convention="tf", align_corners=False, at=(1, 2)) -> float:
+    from ..resize import resize
+
+    x = BILINEAR_X[None, :, :, None]
+    out = resize(x, (4, 4), "bilinear", convention=convention,
+                 align_corners=align_corners)
+    return float(out[0, at[0], at[1], 0])
+
+
+def _unpool_swapped():
+    out = np.zeros((4, 4))
+    for v, s in zip(UNPOOL_VALUES.ravel(), UNPOOL_SWITCHES.ravel()):
+        out[s % 4, s // 4] = v
+    return out
+
+
+def _shuffle_torch_order():
+    # PyTorch reads channel k = c * r**2 + i * r + j
+    c, block = divmod(7, 4)
+    i, j = divmod(block, 2)
+    return (1 * 2 + i, 2 * 2 + j, c)
+
+
 register(Exercise(
     name="ch3.bilinear_value",
     question="x = [[1, 3], [5, 7]] is resized to 4x4 with tf.image.resize "
@@ -71,7 +94,26 @@ register(Exercise(
     solution_text="Along the columns at 0.75: row 0 gives 1 + 0.75 * (3 - 1) "
                   "= 2.5, row 1 gives 5 + 0.75 * 2 = 6.5. Along the rows at "
                   "0.25: 2.5 + 0.25 * (6.5 - 2.5) = 3.5.",
-    wrong_examples=[4.0, 3.0, 5.5],
+    worked=("3.5",),
+    mistakes=[
+        Mistake(float(BILINEAR_X.mean()),
+                "4 is the mean of all four pixels, the value at the centre "
+                "(0.5, 0.5); out[1, 2] samples (0.25, 0.75)."),
+        Mistake(_bilinear_at("tf1"),
+                "That is TensorFlow 1's legacy mapping, dst * in/out (row 0.5, "
+                "column 1.0); TensorFlow 2 uses half-pixel centres, "
+                "(dst + 0.5) * in/out - 0.5."),
+        Mistake(_bilinear_at("tf1", align_corners=True),
+                "That is align_corners=True, dst * (in - 1)/(out - 1); "
+                "tf.image.resize uses half-pixel centres."),
+        Mistake(_bilinear_at(at=(2, 1)),
+                "You swapped row and column: row 1 samples 0.25, column 2 "
+                "samples 0.75."),
+    ],
+    next_step="Recompute the two source coordinates, (dst + 0.5) * 2/4 - 0.5 "
+              "for row 1 and for column 2, then interpolate along the columns "
+              "and then along the rows.",
+    rtol=1e-4,
 ))
 
 register(Exercise(
@@ -85,8 +127,23 @@ register(Exercise(
               "(c) dst * in/out, the legacy mapping (then floor).",
     solution_text="(a) 3.5 * 4/6 - 0.5 = 1.8333; (b) 3 * 3/5 = 1.8; "
                   "(c) 3 * 4/6 = 2.0.",
-    wrong_examples=[(2.0, 1.8, 1.8333333333333333), (1.8333333333333333, 2.0, 1.8),
-                    (1.8333333333333333, 1.8)],
+    worked=("1.8333", "1.8", "2.0"),
+    mistakes=[
+        Mistake((2.0, 1.8, 2.0), "(a) 2.0 is the legacy mapping dst * in/out; "
+                                 "TensorFlow 2 uses half-pixel centres, "
+                                 "(dst + 0.5) * in/out - 0.5."),
+        Mistake((11 / 6, 1.8, 11 / 6), "(c) PyTorch's mode='nearest' keeps the "
+                                       "legacy mapping dst * in/out; the "
+                                       "half-pixel one is 'nearest-exact'."),
+        Mistake((11 / 6, 2.0, 2.0), "(b) align_corners=True maps the corner "
+                                    "centres onto each other: dst * (in - 1) / "
+                                    "(out - 1), not dst * in/out."),
+        Mistake((11 / 6, 2.0, 1.8), "(b) and (c) are swapped."),
+    ],
+    next_step="Recompute the item the message names with its own formula: "
+              "(a) (dst + 0.5) * in/out - 0.5, (b) dst * (in - 1)/(out - 1), "
+              "(c) dst * in/out.",
+    rtol=1e-4,
 ))
 
 register(Exercise(
@@ -99,10 +156,22 @@ register(Exercise(
               "at is 0.",
     solution_text="out = zeros((4, 4)); out[1, 1] = 9; out[0, 2] = 8; "
                   "out[2, 0] = 7; out[3, 3] = 6.",
-    wrong_examples=[np.repeat(np.repeat(UNPOOL_VALUES, 2, 0), 2, 1),
-                    np.array([[0, 0, 8, 0], [0, 9, 0, 0], [0, 0, 0, 0],
-                              [7, 0, 0, 6]], dtype=float),
-                    UNPOOL_VALUES],
+    mistakes=[
+        Mistake(np.repeat(np.repeat(UNPOOL_VALUES, 2, 0), 2, 1),
+                "That copies every value into its whole 2x2 block (nearest "
+                "'unsampling'); unpooling puts each value only where its "
+                "switch points, zeros elsewhere."),
+        Mistake(_unpool_swapped(), "You swapped row and column: switch = "
+                                   "row * 4 + col, so row = s // 4 and "
+                                   "col = s % 4."),
+        Mistake(np.kron(UNPOOL_VALUES, [[1, 0], [0, 0]]),
+                "Each value went to the top-left of its block; the switch "
+                "says where in the block the maximum was."),
+        Mistake(UNPOOL_VALUES, "That is the pooled 2x2 map; unpooling returns "
+                               "the 4x4 size of the pooling's input."),
+    ],
+    next_step="Recompute each switch's position, (s // 4, s % 4), and write "
+              "its value there into a 4x4 array of zeros.",
 ))
 
 register(Exercise(
@@ -114,8 +183,19 @@ register(Exercise(
     hint_text="TensorFlow reads output (h*r + i, w*r + j, c) from input "
               "channel (i*r + j)*C + c, with C = 12 / 4 = 3.",
     solution_text="7 = (i*2 + j)*3 + c gives i*2 + j = 2, c = 1, so i = 1, "
-                  "j = 0: row 1*2 + 1 = 3, column 2*2 + 0 = 4, channel 1.",
-    wrong_examples=[(3, 5, 1), (2, 4, 1), (3, 4, 7)],
+                  "j = 0: row 1*2 + 1 = 3, column 2*2 + 0 = 4, channel 1: (3, 4, 1).",
+    worked=("(3, 4, 1)",),
+    mistakes=[
+        Mistake(_shuffle_torch_order(), "That is PyTorch's order, channel "
+                                        "c * r**2 + i*r + j; TensorFlow's is "
+                                        "(i*r + j) * C + c."),
+        Mistake((2, 5, 1), "You swapped i and j: i*r + j = 2 gives i = 1 (the "
+                           "row offset) and j = 0."),
+        Mistake((3, 4, 7), "The output has C = 12 / 4 = 3 channels; channel 7 "
+                           "becomes channel 7 mod 3 = 1."),
+    ],
+    next_step="Recompute C = 12 / r**2, split 7 = (i*r + j)*C + c, then the "
+              "position (h*r + i, w*r + j).",
 ))
 
 register(Exercise(
@@ -129,7 +209,16 @@ register(Exercise(
               "in 2-D the counts of the two axes multiply.",
     solution_text="Per axis 2 or 3, so 2 * 2 = 4 and 3 * 3 = 9: (4, 9). The "
                   "uneven counts are a checkerboard pattern.",
-    wrong_examples=[(2, 3), (6, 6), (4, 6)],
+    worked=("(4, 9)",),
+    mistakes=[
+        Mistake((2, 3), "Those are the counts along one axis; in 2-D the "
+                        "counts of the two axes multiply."),
+        Mistake((6, 6), "6 = 2 * 3 mixes an even row with an odd column; the "
+                        "smallest is both axes at 2, the largest both at 3."),
+        Mistake((4, 6), "4 is right; the largest is both axes at 3, 3 * 3."),
+    ],
+    next_step="Recompute the 1-D counts (floor(K/s) and ceil(K/s)), then the "
+              "smallest and largest products of two of them.",
 ))
 
 register(Exercise(
@@ -141,5 +230,88 @@ register(Exercise(
     hint_text="o = (i - 1)s + k - 2p.",
     solution_text="(5 - 1) * 1 + 3 - 0 = 7: a stride-1 transposed convolution "
                   "still grows each side by k - 1 - 2p.",
-    wrong_examples=[5, 10, 3],
+    worked=("7",),
+    mistakes=[
+        Mistake(5, "With stride 1 the size does not stay: every input scatters "
+                   "a 3-wide copy, so the output grows by k - 1 = 2."),
+        Mistake(3, "3 = 5 - 3 + 1 is the forward 'valid' convolution, which "
+                   "shrinks; the transposed one grows."),
+        Mistake(8, "Use (i - 1)s, not i s: the last copy starts at (i - 1)s "
+                   "and is k wide."),
+    ],
+    next_step="Recompute (i - 1)s, where the last copy starts, then add its "
+              "width k.",
+))
+
+
+def coordinate_cases(rng: np.random.Generator) -> list[tuple]:
+    """Random (dst, in_size, out_size) for ``ch3.half_pixel``: up and down."""
+    cases = []
+    for _ in range(12):
+        in_size, out_size = (int(v) for v in rng.integers(2, 40, size=2))
+        if in_size == out_size:
+            out_size += 3
+        cases.append((int(rng.integers(0, out_size)), in_size, out_size))
+    cases.append((out_size - 1, in_size, out_size))
+    return cases
+
+
+def _coord_ref(dst, in_size, out_size):
+    from ..resize import source_coordinate
+
+    return float(source_coordinate(dst, in_size, out_size, "tf"))
+
+
+def _coord_legacy(dst, in_size, out_size):
+    from ..resize import source_coordinate
+
+    return float(source_coordinate(dst, in_size, out_size, "tf1"))
+
+
+def _coord_corners(dst, in_size, out_size):
+    from ..resize import source_coordinate
+
+    return float(source_coordinate(dst, in_size, out_size, "tf1",
+                                   align_corners=True))
+
+
+def _coord_inverted(dst, in_size, out_size):
+    return (dst + 0.5) * out_size / in_size - 0.5
+
+
+def _coord_half_once(dst, in_size, out_size):
+    return (dst + 0.5) * in_size / out_size
+
+
+register(CodeExercise(
+    name="ch3.half_pixel",
+    question="Write source_coordinate(dst, in_size, out_size): the input "
+             "coordinate that output index dst samples when an axis of "
+             "in_size pixels is resized to out_size with half-pixel centres "
+             "(TensorFlow 2, PyTorch align_corners=False).",
+    cases=coordinate_cases,
+    reference=_coord_ref,
+    describe=lambda d, i, o: f"dst={d}, in_size={i}, out_size={o}",
+    hint_text="Pixel centres sit at index + 0.5: go to the continuous "
+              "coordinate (dst + 0.5), scale by in_size / out_size, and come "
+              "back (- 0.5).",
+    solution_text="(dst + 0.5) * in_size / out_size - 0.5, "
+                  "companion.resize.source_coordinate(dst, in_size, out_size, "
+                  "'tf').",
+    mistakes=[
+        Mistake(_coord_legacy, "That is the legacy mapping dst * in/out "
+                               "(TensorFlow 1, PyTorch 'nearest'): it lines up "
+                               "the pixels' corners, not their centres."),
+        Mistake(_coord_corners, "That is align_corners=True, dst * (in - 1) / "
+                                "(out - 1); half-pixel centres scale by "
+                                "in/out around the centres."),
+        Mistake(_coord_inverted, "You scaled by out/in; an output index moves "
+                                 "in_size / out_size input pixels per step."),
+        Mistake(_coord_half_once, "You added the half pixel but did not take "
+                                  "it back: subtract 0.5 after scaling."),
+    ],
+    next_step="Recompute for dst = 0 when 2 pixels become 4: the centre of "
+              "output pixel 0 is at 0.5 output pixels = 0.25 input pixels, "
+              "that is input coordinate -0.25.",
+    rtol=1e-9,
 ))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from . import Exercise, register
+import numpy as np
+
+from . import CodeExercise, Exercise, Mistake, register
 
 
 def _tconv_output_shape():
@@ -44,6 +46,12 @@ def _decoder_macs():
     return layer_table([layer], (224, 224, 128))[0].macs
 
 
+def _undo_size(kernel: int, output_padding: int) -> int:
+    from ..shapes import conv_transpose_output_size
+
+    return conv_transpose_output_size(30, kernel, 2, "valid", output_padding)
+
+
 register(Exercise(
     name="ch4.tconv_output_shape",
     question="Keras Conv2DTranspose(256, (3, 3), strides=2) (default 'valid' "
@@ -55,7 +63,19 @@ register(Exercise(
     solution_text="7*2 + max(3 - 2, 0) = 15 on each side and 256 filters: "
                   "(15, 15, 256). companion.shapes.conv_transpose_output_size("
                   "7, 3, stride=2, padding='valid') gives 15.",
-    wrong_examples=[(14, 14, 256), (15, 15, 512), (13, 13, 256)],
+    worked=("(15, 15, 256)",),
+    mistakes=[
+        Mistake((14, 14, 256), "14 = H*s is Keras' 'same' size; the default "
+                               "'valid' adds the max(K - s, 0) = 1 cells the "
+                               "last copy sticks out."),
+        Mistake((15, 15, 512), "The output has as many channels as the layer "
+                               "has filters, 256; the input's 512 do not "
+                               "carry over."),
+        Mistake((13, 13, 256), "13 = (H - 1)*s + 1 counts the last copy as one "
+                               "pixel wide; it is K = 3 wide: (H - 1)*s + K."),
+    ],
+    next_step="Recompute the side with (H - 1)*s + K (Keras 'valid', stride "
+              "<= kernel) and take the channels from the layer's filters.",
 ))
 
 register(Exercise(
@@ -66,7 +86,21 @@ register(Exercise(
     hint_text="k*k*c_in*c_out weights plus one bias per output channel; the "
               "stride changes the output size, not the parameter count.",
     solution_text="4*4*128*64 + 64 = 131,136.",
-    wrong_examples=[131072, 131200, 295040],
+    worked=("131,136",),
+    mistakes=[
+        Mistake(131_072, "131,072 = 4*4*128*64 leaves out the 64 biases, one "
+                         "per output channel."),
+        Mistake(131_200, "You counted the bias once per input channel (128); "
+                         "there is one bias per filter, that is per output "
+                         "channel (64)."),
+        Mistake((128 + 1) * 64, "You left out the 4x4 kernel area: each of "
+                                "the 128 x 64 channel pairs has 16 weights."),
+        Mistake(4 * 4 * 128 * 64 * 4 + 64, "The stride does not change the "
+                                           "parameter count, only the output "
+                                           "size."),
+    ],
+    next_step="Recompute the weights, k*k*c_in*c_out, then add one bias per "
+              "output channel.",
 ))
 
 register(Exercise(
@@ -82,7 +116,19 @@ register(Exercise(
     solution_text="(3, 5, 2, 1): (30 - 1)*2 + 5 = 63, so one extra row and "
                   "column (output_padding=1) reaches 64. Without it Keras "
                   "gives 30*2 + max(5 - 2, 0) = 63.",
-    wrong_examples=[(3, 5, 2, 0), (32, 5, 2, 1), (3, 4, 2, 0)],
+    worked=("(3, 5, 2, 1)",),
+    mistakes=[
+        Mistake((3, 5, 2, 0), f"Without output_padding the layer gives "
+                              f"{_undo_size(5, 0)}: both 63 and 64 shrink to "
+                              f"30, and output_padding=1 picks 64."),
+        Mistake((32, 5, 2, 1), "The filters are the channels to restore, 3; "
+                               "32 is what the encoder produced."),
+        Mistake((3, 4, 2, 0), f"Kernel 4 gives {_undo_size(4, 0)}; the mirror "
+                              f"of the encoder keeps its kernel, 5, and fixes "
+                              f"the odd size with output_padding."),
+    ],
+    next_step="Recompute the size of your setting, (30 - 1)*2 + K + a, and "
+              "check the channels: they are the layer's filters.",
 ))
 
 register(Exercise(
@@ -97,9 +143,19 @@ register(Exercise(
     solution_text="(1, 0, 1), (2, 0, 0), (3, 1, 1), (4, 1, 0), (5, 2, 1), "
                   "(6, 2, 0): one setting per kernel, the odd kernels need "
                   "output_padding=1.",
-    wrong_examples=[((2, 0, 0), (4, 1, 0), (6, 2, 0)),
-                    ((2, 0, 0),),
-                    ((1, 0, 1), (2, 0, 0), (3, 1, 1), (4, 1, 0), (5, 2, 1))],
+    worked=("(1, 0, 1)", "(2, 0, 0)", "(3, 1, 1)", "(4, 1, 0)", "(5, 2, 1)",
+            "(6, 2, 0)"),
+    mistakes=[
+        Mistake(((2, 0, 0), (4, 1, 0), (6, 2, 0)),
+                "Only the even kernels: the odd ones work too, with "
+                "output_padding=1 adding the missing row."),
+        Mistake(((2, 0, 0),), "One setting per kernel works here, six in "
+                              "all; try each kernel from 1 to 6."),
+        Mistake(((1, 0, 1), (2, 0, 0), (3, 1, 1), (4, 1, 0), (5, 2, 1)),
+                "Kernel 6 is missing: 8 - 2p + 6 = 10 with p = 2."),
+    ],
+    next_step="Recompute for each kernel k from 1 to 6 the p and a "
+              "(0 <= a < 2) that solve 8 - 2p + k + a = 10.",
 ))
 
 register(Exercise(
@@ -111,5 +167,99 @@ register(Exercise(
     hint_text="Every input value scatters a 3x3x64 copy of its kernel slice: "
               "h*w*c_in*k*k*c_out.",
     solution_text="224*224*128*9*64 = 3,699,376,128, about 3.7 billion.",
-    wrong_examples=[57802752, 3699376192, 86704128],
+    worked=("3,699,376,128",),
+    mistakes=[
+        Mistake(224 * 224 * 128 * 9, "You left out the 64 output channels: "
+                                     "each input value meets a 3x3 kernel "
+                                     "slice for every one of them."),
+        Mistake(224 * 224 * 128 * 9 * 64 + 64, "Multiply-adds count products; "
+                                               "the biases are not multiplied."),
+        Mistake(224 * 224 * 3 * 9 * 64, "tconv1_2 receives 128 channels, not "
+                                        "the image's 3."),
+        Mistake(112 * 112 * 128 * 9 * 64, "That uses 112 x 112; this layer "
+                                          "works on the full 224 x 224 map."),
+    ],
+    next_step="Recompute the product h * w * c_in * k * k * c_out with "
+              "h = w = 224, c_in = 128, k = 3, c_out = 64.",
+))
+
+
+def block_cases(rng: np.random.Generator) -> list[tuple]:
+    """Random (size, kernel, n_convs, padding) for ``ch4.block_output_size``."""
+    cases = [(int(rng.integers(10, 60)) * 2 + 1, 3, 2, "same"),
+             (int(rng.integers(10, 60)) * 2, 3, 3, "valid"),
+             (int(rng.integers(10, 60)) * 2 + 1, 5, 1, "valid")]
+    for _ in range(9):
+        cases.append((int(rng.integers(12, 120)), int(rng.choice([1, 3, 5])),
+                      int(rng.integers(1, 4)), str(rng.choice(["same", "valid"]))))
+    return cases
+
+
+def _block_ref(size, kernel, n_convs, padding):
+    from ..shapes import conv_output_size
+
+    for _ in range(n_convs):
+        size = conv_output_size(size, kernel, 1, padding)
+    return conv_output_size(size, 2, 2, "valid")
+
+
+def _block_ceil(size, kernel, n_convs, padding):
+    for _ in range(n_convs):
+        size = size if padding == "same" else size - kernel + 1
+    return -(-size // 2)
+
+
+def _block_float(size, kernel, n_convs, padding):
+    for _ in range(n_convs):
+        size = size if padding == "same" else size - kernel + 1
+    return size / 2
+
+
+def _block_one_conv(size, kernel, n_convs, padding):
+    return _block_ref(size, kernel, 1, padding)
+
+
+def _block_same_shrinks(size, kernel, n_convs, padding):
+    return _block_ref(size, kernel, n_convs, "valid")
+
+
+def _block_no_pool(size, kernel, n_convs, padding):
+    for _ in range(n_convs):
+        size = size if padding == "same" else size - kernel + 1
+    return size
+
+
+register(CodeExercise(
+    name="ch4.block_output_size",
+    question="Write block_output_size(size, kernel, n_convs, padding): the side "
+             "of the output of a VGG-style block, n_convs stride-1 Conv2D "
+             "layers of a kernel x kernel kernel with padding 'same' or "
+             "'valid', then 2x2 max pooling with stride 2, on a size x size "
+             "input.",
+    cases=block_cases,
+    reference=_block_ref,
+    describe=lambda s, k, n, p: (f"size={s}, kernel={k}, n_convs={n}, "
+                                 f"padding={p!r}"),
+    hint_text="'same' keeps the size; 'valid' takes kernel - 1 away, once per "
+              "convolution. The pooling then keeps floor(size / 2) (an odd "
+              "last row is dropped).",
+    solution_text="Apply the convolution rule n_convs times, then "
+                  "size // 2; companion.shapes.conv_output_size does each "
+                  "step.",
+    mistakes=[
+        Mistake(_block_ceil, "Max pooling with stride 2 and 'valid' padding "
+                             "drops an odd last row: floor(size / 2), not "
+                             "ceil."),
+        Mistake(_block_float, "Sizes are whole numbers: the pooling keeps "
+                              "size // 2 (floor), not size / 2."),
+        Mistake(_block_one_conv, "You applied only one convolution; a block "
+                                 "has n_convs of them, each shrinking a "
+                                 "'valid' map by kernel - 1."),
+        Mistake(_block_same_shrinks, "'same' padding keeps the size; only "
+                                     "'valid' takes kernel - 1 away."),
+        Mistake(_block_no_pool, "You left out the 2x2 max pooling at the end "
+                                "of the block, which halves the size."),
+    ],
+    next_step="Recompute step by step for the input in the message: the "
+              "size after each convolution, then after the pooling.",
 ))

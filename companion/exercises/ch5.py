@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise, register
+from . import CodeExercise, Exercise, Mistake, register
 
 
 def _mask():
@@ -71,11 +71,19 @@ register(Exercise(
               "columns 4:7 to 1.",
     solution_text="mask = np.zeros((8, 8, 1), np.float32); "
                   "mask[2:5, 4:7] = 1, which is ip.square_mask(8, 2, 4, 3).",
-    wrong_examples=[
-        np.pad(np.ones((3, 3, 1)), ((4, 1), (2, 3), (0, 0))),  # rows, columns swapped
-        np.pad(np.ones((4, 4, 1)), ((2, 2), (4, 0), (0, 0))),  # 4 x 4 hole
-        np.pad(np.ones((3, 3)), ((2, 3), (4, 1))),  # no channel axis
+    mistakes=[
+        Mistake(np.pad(np.ones((3, 3, 1)), ((4, 1), (2, 3), (0, 0))),
+                "You swapped rows and columns: the hole starts at row 2 "
+                "(first index) and column 4 (second index)."),
+        Mistake(np.pad(np.ones((4, 4, 1)), ((2, 2), (4, 0), (0, 0))),
+                "The hole is 4 x 4: the slice 2:5 holds rows 2, 3 and 4 (it "
+                "stops before 5)."),
+        Mistake(np.pad(np.ones((3, 3)), ((2, 3), (4, 1))),
+                "The mask needs its channel axis: shape (8, 8, 1), not "
+                "(8, 8)."),
     ],
+    next_step="Recompute the slices: rows 2 to 2 + 3 and columns 4 to 4 + 3 "
+              "of an (8, 8, 1) array of zeros.",
 ))
 
 register(Exercise(
@@ -90,7 +98,17 @@ register(Exercise(
                   "restored[hole]) ** 2); 10 * np.log10(1 / mse), the same as "
                   "ip.hole_psnr(original, restored, mask)[0]. The 0.1 error "
                   "outside the hole does not count.",
-    wrong_examples=_psnr_wrong(),
+    mistakes=[
+        Mistake(_psnr_wrong()[0], "That is the PSNR of the whole image; the "
+                                  "question asks for the hole pixels only (the "
+                                  "0.1 error outside must not count)."),
+        Mistake(_psnr_wrong()[1], "That is the mean squared error; the PSNR is "
+                                  "10 * log10(1 / mse) in dB."),
+        Mistake(_psnr_wrong()[2], "You used a data range of 255; these images "
+                                  "are floats in [0, 1], so the peak is 1."),
+    ],
+    next_step="Recompute the mean squared error over the hole pixels only "
+              "(all three channels), then 10 * log10(1 / mse).",
     rtol=1e-4,
 ))
 
@@ -105,7 +123,17 @@ register(Exercise(
     solution_text="conv4 gives 108 x 108 x 64; convt2 gives 54 x 54 x 128, "
                   "upsampled to 108 x 108 x 128; the concatenation has "
                   "128 + 64 = 192 channels: (108, 108, 192).",
-    wrong_examples=[(108, 108, 128), (110, 110, 192), (54, 54, 192)],
+    worked=("(108, 108, 192)",),
+    mistakes=[
+        Mistake((108, 108, 128), "That is up2 alone; the concatenation adds "
+                                 "conv4's 64 channels."),
+        Mistake((110, 110, 192), "110 is conv3's size; conv4 takes 2 more "
+                                 "away (3 x 3, valid): 108."),
+        Mistake((54, 54, 192), "54 is convt2's size before up2 doubles it."),
+    ],
+    next_step="Recompute the sizes layer by layer from 228 (each valid 3 x 3 "
+              "convolution takes 2 away, each pooling halves) and add the "
+              "channels of both inputs.",
 ))
 
 register(Exercise(
@@ -119,7 +147,19 @@ register(Exercise(
     solution_text="96 -> 92 -> 46 -> 42 -> 21 -> 17: pool3 receives 17 and "
                   "floors it to 8; up1 doubles that to 16, but conv6 is "
                   "17 x 17, so ('concat1', 16, 17).",
-    wrong_examples=[("concat1", 17, 16), ("concat3", 92, 93), ("concat1", 16, 18)],
+    worked=("('concat1', 16, 17)",),
+    mistakes=[
+        Mistake(("concat1", 17, 16), "Right sizes, wrong order: the upsampled "
+                                     "size (16) comes first, the skip (17) "
+                                     "second."),
+        Mistake(("concat3", 92, 93), "concat3 is never reached: the first "
+                                     "concatenation on the way up, concat1, "
+                                     "already fails."),
+        Mistake(("concat1", 16, 18), "conv6 is 17 x 17 (19 - 2), not 18."),
+    ],
+    next_step="Recompute the encoder sizes from 96 and find the pooling that "
+              "receives an odd size; its input is the skip, twice its "
+              "floored output is the upsampled size.",
 ))
 
 register(Exercise(
@@ -132,5 +172,112 @@ register(Exercise(
               "as 28 + 8j.",
     solution_text="The closing sizes are 28 + 8j (j >= 1): ..., 100, 108, "
                   "... so the answer is 108 = ip.valid_input_sizes(101, 300)[0].",
-    wrong_examples=[104, 102, 116],
+    worked=("108",),
+    mistakes=[
+        Mistake(104, "104 = 100 + 4, but the closing sizes are 8 apart: "
+                     "28 + 8j."),
+        Mistake(102, "Even is not enough: every pooling layer must receive an "
+                     "even size, which holds for 28 + 8j only."),
+        Mistake(116, "116 closes, but 108 = 28 + 8 * 10 is smaller."),
+    ],
+    next_step="Recompute with the rule 28 + 8j: the first such size above "
+              "100.",
+))
+
+
+#: The 3 x 3 kernel of one Jacobi step: each pixel becomes the mean of its
+#: four neighbours.
+JACOBI_KERNEL = np.array([[0.0, 0.25, 0.0], [0.25, 0.0, 0.25], [0.0, 0.25, 0.0]])
+
+
+def jacobi_cases(rng: np.random.Generator) -> list[tuple]:
+    """Random images and holes for ``ch5.jacobi_step``, some at the border."""
+    cases = []
+    for h, w, top, left, hh, hw in [(7, 8, 2, 3, 3, 2), (6, 6, 0, 0, 2, 3),
+                                    (9, 7, 5, 4, 4, 3), (5, 8, 1, 0, 3, 4)]:
+        hole = np.zeros((h, w), bool)
+        hole[top:top + hh, left:left + hw] = True
+        cases.append((rng.uniform(size=(h, w)), hole))
+    return cases
+
+
+def _jacobi_ref(x, hole):
+    from ..conv import conv2d
+
+    padded = np.pad(x, 1, mode="edge")
+    mean4 = conv2d(padded[None, :, :, None], JACOBI_KERNEL[:, :, None, None])
+    return np.where(hole, mean4[0, :, :, 0], x)
+
+
+def _jacobi_zero_pad(x, hole):
+    from ..conv import conv2d
+
+    mean4 = conv2d(x[None, :, :, None], JACOBI_KERNEL[:, :, None, None],
+                   padding="same")
+    return np.where(hole, mean4[0, :, :, 0], x)
+
+
+def _jacobi_everywhere(x, hole):
+    from ..conv import conv2d
+
+    padded = np.pad(x, 1, mode="edge")
+    return conv2d(padded[None, :, :, None],
+                  JACOBI_KERNEL[:, :, None, None])[0, :, :, 0]
+
+
+def _jacobi_box(x, hole):
+    from ..conv import conv2d
+
+    padded = np.pad(x, 1, mode="edge")
+    box = conv2d(padded[None, :, :, None], np.full((3, 3, 1, 1), 1 / 9))
+    return np.where(hole, box[0, :, :, 0], x)
+
+
+def _jacobi_five(x, hole):
+    from ..conv import conv2d
+
+    padded = np.pad(x, 1, mode="edge")
+    k = np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], float) / 5
+    five = conv2d(padded[None, :, :, None], k[:, :, None, None])
+    return np.where(hole, five[0, :, :, 0], x)
+
+
+register(CodeExercise(
+    name="ch5.jacobi_step",
+    question="Write jacobi_step(x, hole): one step of the harmonic fill on a "
+             "2-D image x (H, W) with a boolean hole (H, W): every hole pixel "
+             "becomes the mean of its four neighbours (at the image's edge the "
+             "missing neighbour is the pixel itself), every known pixel stays. "
+             "Use chapter 1's conv2d with JACOBI_KERNEL.",
+    cases=jacobi_cases,
+    reference=_jacobi_ref,
+    describe=lambda x, hole: (f"a {x.shape[0]} x {x.shape[1]} image whose hole "
+                              f"has {int(hole.sum())} pixels"
+                              + (" and touches the border"
+                                 if hole[[0, -1]].any() or hole[:, [0, -1]].any()
+                                 else "")),
+    hint_text="np.pad(x, 1, mode='edge') repeats the border pixels; "
+              "conv2d(padded[None, :, :, None], JACOBI_KERNEL[:, :, None, None]) "
+              "is then H x W; np.where(hole, that, x) keeps the known pixels.",
+    solution_text="Pad by repeating the edge, convolve with the four-neighbour "
+                  "kernel, and put the known pixels back with np.where; "
+                  "ip.harmonic_fill repeats this step until nothing changes.",
+    mistakes=[
+        Mistake(_jacobi_zero_pad, "At the border you averaged in zeros "
+                                  "(padding='same' pads with 0); the missing "
+                                  "neighbour is the pixel itself: "
+                                  "np.pad(x, 1, mode='edge')."),
+        Mistake(_jacobi_everywhere, "You changed the known pixels too; only "
+                                    "the hole is updated: np.where(hole, "
+                                    "mean4, x)."),
+        Mistake(_jacobi_box, "That is the mean of the 3 x 3 box (9 pixels, the "
+                             "centre included); the step uses the four "
+                             "neighbours, JACOBI_KERNEL."),
+        Mistake(_jacobi_five, "You included the pixel itself: the mean is over "
+                              "the four neighbours only (the kernel's centre "
+                              "is 0)."),
+    ],
+    next_step="Recompute one hole pixel by hand, the mean of the pixels above, "
+              "below, left and right of it, and compare with your output "
+              "there; then check that the known pixels are unchanged.",
 ))

@@ -18,6 +18,8 @@ two geometry functions:
   come from :func:`companion.shapes.conv_transpose_crop`.
 
 :func:`draw_conv` / :func:`draw_conv_transpose` draw one step,
+:func:`conv_explorer` draws and explains any convolution the reader types
+(with sliders in a live notebook),
 :func:`animate_conv` / :func:`animate_conv_transpose` every step (show them
 with :func:`animation_html`, save them with :func:`save_gif`). The other
 helpers are for the chapters' figures: :func:`show_values` (small grids of
@@ -46,6 +48,7 @@ from .animate import (
     save_gif,
 )
 from .draw import PALETTE, draw_conv, draw_conv_transpose
+from .explore import conv_explorer, widgets_available
 from .geometry import (
     PADDING,
     ZERO,
@@ -67,6 +70,8 @@ __all__ = [
     "conv_transpose_geometry",
     "draw_conv",
     "draw_conv_transpose",
+    "conv_explorer",
+    "widgets_available",
     "HTMLAnimation",
     "animate_conv",
     "animate_conv_transpose",

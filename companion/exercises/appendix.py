@@ -1,0 +1,77 @@
+"""Exercises of the appendix, "Convolution arithmetic"."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import CodeExercise, Mistake, register
+
+
+def output_size_cases(rng: np.random.Generator) -> list[tuple]:
+    """Random (size, kernel, stride, padding, dilation) that leave >= 1 pixel."""
+    cases = [(int(rng.integers(20, 40)), 3, 2, 1, 2),
+             (int(rng.integers(20, 40)) * 2 + 1, 4, 3, 0, 1),
+             (int(rng.integers(20, 40)), 5, 1, 2, 3)]
+    while len(cases) < 14:
+        size, kernel = int(rng.integers(5, 64)), int(rng.integers(1, 8))
+        stride, padding = int(rng.integers(1, 5)), int(rng.integers(0, 4))
+        dilation = int(rng.integers(1, 4))
+        if size + 2 * padding >= dilation * (kernel - 1) + 1:
+            cases.append((size, kernel, stride, padding, dilation))
+    return cases
+
+
+def _size_ref(size, kernel, stride, padding, dilation):
+    from ..shapes import conv_output_size
+
+    return conv_output_size(size, kernel, stride, padding, dilation)
+
+
+def _size_no_dilation(size, kernel, stride, padding, dilation):
+    return _size_ref(size, kernel, stride, padding, 1)
+
+
+def _size_no_floor(size, kernel, stride, padding, dilation):
+    return (size + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1
+
+
+def _size_pad_once(size, kernel, stride, padding, dilation):
+    return _size_ref(size + padding, kernel, stride, 0, dilation)
+
+
+def _size_dilation_times_kernel(size, kernel, stride, padding, dilation):
+    span = dilation * kernel
+    return (size + 2 * padding - span) // stride + 1
+
+
+register(CodeExercise(
+    name="appendix.output_size",
+    question="Write output_size(size, kernel, stride, padding, dilation): the "
+             "output length of a convolution along one axis, with padding "
+             "zeros on each side (PyTorch's integer padding) and a dilated "
+             "kernel.",
+    cases=output_size_cases,
+    reference=_size_ref,
+    describe=lambda i, k, s, p, d: (f"size={i}, kernel={k}, stride={s}, "
+                                    f"padding={p}, dilation={d}"),
+    hint_text="A dilated kernel spans K = d(k - 1) + 1 cells; the padded input "
+              "has size + 2p; the windows start every s cells while they fit: "
+              "floor((size + 2p - K) / s) + 1.",
+    solution_text="(size + 2 * padding - dilation * (kernel - 1) - 1) // stride "
+                  "+ 1, which is companion.shapes.conv_output_size.",
+    mistakes=[
+        Mistake(_size_no_dilation, "You left out the dilation: a dilated "
+                                   "kernel spans d(k - 1) + 1 cells, not k."),
+        Mistake(_size_no_floor, "Sizes are whole numbers: floor the division "
+                                "(// in Python), as a window that would stick "
+                                "out is not counted."),
+        Mistake(_size_pad_once, "The padding goes on both sides: the padded "
+                                "input has size + 2p cells."),
+        Mistake(_size_dilation_times_kernel, "A dilated kernel spans "
+                                             "d(k - 1) + 1 cells, not d * k: "
+                                             "the gaps are only between the "
+                                             "taps."),
+    ],
+    next_step="Recompute for the input in the message: the span of the "
+              "dilated kernel, the padded size, then how many strides fit.",
+))
