@@ -4,7 +4,7 @@ Both accept one image ``(h, w, c)`` or a batch ``(n, h, w, c)`` and return the
 mean over the batch of the per-image score, computed in float64 with
 ``skimage.metrics`` (``data_range=1``). Chapters 2, 3 and 4 score their
 upscalers and autoencoders with them; chapter 5's scores restricted to a hole
-are :func:`companion.models.inpainting.hole_psnr` and ``hole_ssim``.
+are ``companion.models.inpainting.hole_psnr`` and ``hole_ssim``.
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ def test_numpy_forward_equals_torch_and_keras(net, digits):
         np.testing.assert_array_equal(back[key][1], params[key][1])
 
 
-def test_load_params_into_torch_round_trips(net, digits):
+def test_load_weights_into_torch_round_trips(net, digits):
     _, params = net
     other = dn.build_torch(CHANNELS, seed=99)
     dn.load_weights(other, params)
@@ -165,7 +165,7 @@ def test_training_learns_the_digits(digits):
     finally:
         t.set_num_threads(threads)
     assert len(losses) == 2 and losses[1] < losses[0]
-    acc = (dn.forward(x_test, dn.export_weights(model))["logits"].argmax(1)
+    acc = (dn.forward_numpy(x_test, dn.export_weights(model)).argmax(1)
            == y_test).mean()
     assert acc > 0.85
 
@@ -180,12 +180,14 @@ def test_errors_name_the_parameter(net, digits):
     with pytest.raises(ValueError, match="keep must be one of 'max', 'map'"):
         dn.project(acts, params, 2, 0, keep="all")
     with pytest.raises(ValueError, match=r"x must have shape \(n, 28, 28, 1\)"):
-        dn.forward(np.zeros((1, 32, 32, 1), np.float32), params)
-    with pytest.raises(ValueError, match="params lacks"):
-        dn.forward(digits[2][:1], {"w1": params["conv1"][0]})
-    with pytest.raises(TypeError, match="params must be the dict"):
-        dn.forward(digits[2][:1], [params])
-    with pytest.raises(TypeError, match="model must be a Keras or PyTorch"):
+        dn.forward_numpy(np.zeros((1, 32, 32, 1), np.float32), params)
+    with pytest.raises(ValueError, match="weights lacks"):
+        dn.forward_numpy(digits[2][:1], {"conv1": params["conv1"]})
+    with pytest.raises(TypeError, match="weights must be the dict"):
+        dn.forward_numpy(digits[2][:1], [params])
+    with pytest.raises(ValueError, match=r"weights\['conv2'\] must be a"):
+        dn.forward_numpy(digits[2][:1], {**params, "conv2": params["conv2"][0]})
+    with pytest.raises(TypeError, match="model must be a keras.Model or a torch"):
         dn.export_weights("smallnet")
     with pytest.raises(ValueError, match=r"y must be integer labels of shape \(2,\)"):
         dn.fit_torch(model, digits[0][:2], np.zeros(3, dtype=int))

@@ -310,7 +310,7 @@ def test_training_errors():
         L.fit_torch(model, x, y.astype(np.float32), verbose=False)
     with pytest.raises(ValueError, match="epochs must be >= 1"):
         L.fit_torch(model, x, y, epochs=0, verbose=False)
-    with pytest.raises(ValueError, match="decay_rate must be in \\(0, 1\\]"):
+    with pytest.raises(ValueError, match="decay_rate must be a number in \\(0, 1\\]"):
         L.fit_torch(model, x, y, decay_rate=0.0, verbose=False)
     with pytest.raises(ValueError, match="ema must be None or in \\(0, 1\\)"):
         L.fit_torch(model, x, y, ema=1.0, verbose=False)

@@ -93,7 +93,7 @@ def test_article_keras_torch_and_numpy_agree_on_the_same_weights():
 
 
 @pytest.mark.parametrize("factor,depth", [(4, 2), (2, 1)])
-def test_residual_torch_to_keras_and_numpy_agree(factor, depth):
+def test_residual_copy_weights_torch_to_keras_and_numpy_agree(factor, depth):
     torch_model = sr.build_torch("residual", factor=factor, features=6, depth=depth)
     t = torch()
     with t.no_grad():  # make the biases nonzero too
