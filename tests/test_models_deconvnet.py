@@ -195,3 +195,12 @@ def test_errors_name_the_parameter(net, digits):
         dn.receptive_field(2, 8, 0)
     with pytest.raises(ValueError, match="channels must be >= 1"):
         dn.parameter_count((0, 4))
+
+
+def test_copy_weights_torch_to_keras(net, digits):
+    model, params = net
+    keras_model = dn.build_keras(CHANNELS)
+    dn.copy_weights(model, keras_model)
+    x = digits[2][:8]
+    np.testing.assert_allclose(keras_model.predict(x, verbose=0),
+                               dn.forward_numpy(x, params), rtol=1e-5, atol=1e-5)

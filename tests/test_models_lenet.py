@@ -319,3 +319,19 @@ def test_training_errors():
     model.requires_grad_(False)
     with pytest.raises(ValueError, match="nothing to train"):
         L.fit_torch(model, x, y, verbose=False)
+
+
+def test_copy_weights_moves_a_model_to_the_other_framework():
+    tf()
+    km = L.build_keras("lenet5")
+    tm = L.build_torch("lenet5")
+    L.copy_weights(km, tm)
+    x = np.random.default_rng(7).random((3, 32, 32, 1)).astype(np.float32)
+    np.testing.assert_allclose(predict_torch(tm, x), np.asarray(km(x)),
+                               rtol=1e-5, atol=1e-5)
+    back = L.build_keras("lenet5")
+    L.copy_weights(tm, back)
+    for a, b in zip(back.get_weights(), km.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="do not fit a mnist model"):
+        L.copy_weights(km, L.build_torch("mnist"))

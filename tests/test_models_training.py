@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from frameworks import tf, torch
 
-from companion.layouts import from_torch, to_torch
+from companion.layouts import from_torch, nhwc_to_nchw, to_torch
 from companion.models import training as T
 
 
@@ -56,7 +56,7 @@ def test_predict_torch_is_the_model_in_eval_mode_on_nhwc_data():
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
     flat = torch().nn.Sequential(model, torch().nn.Flatten())
     logits = T.predict_torch(flat, x)
-    np.testing.assert_allclose(logits, want.transpose(0, 3, 1, 2).reshape(7, -1),
+    np.testing.assert_allclose(logits, nhwc_to_nchw(want).reshape(7, -1),
                                rtol=1e-6, atol=1e-6)
     with pytest.raises(ValueError, match="batch_size must be >= 1"):
         T.predict_torch(model, x, batch_size=0)
