@@ -22,11 +22,6 @@ def short_repr(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-# The old private name, still imported by companion/models/ (another branch
-# is rewriting those modules): remove once they import short_repr.
-_show = short_repr
-
-
 def check_array(x, name: str, ndim: int | Sequence[int] | None = None,
                 *, float_only: bool = True) -> np.ndarray:
     """Return ``x`` as an ndarray after checking its type, ndim and dtype.
@@ -100,7 +95,7 @@ def check_bool(value, name: str) -> bool:
     """Require a real ``True`` or ``False`` (NumPy's ``np.bool_`` included): a
     string such as ``"no"`` is truthy and would be silently taken for True."""
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {_show(value)}")
+        raise TypeError(f"{name} must be True or False, got {short_repr(value)}")
     return bool(value)
 
 

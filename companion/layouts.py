@@ -13,6 +13,11 @@ Both kernel mappings are the same transpose, ``w.transpose(3, 2, 0, 1)``, with
 no spatial flip: both frameworks compute cross-correlations (chapter 1; the
 Keras-and-PyTorch tabs of every chapter use these functions). Results are
 C-contiguous copies, ready for ``torch.from_numpy``.
+
+:func:`to_torch` and :func:`from_torch` do the data conversion and the move
+between NumPy and PyTorch in one step (NHWC NumPy array to NCHW tensor and
+back); they are what the chapters and the model code use, so that no module
+transposes a layout inline.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ def _transpose(a, name: str, ndim: int, axes) -> np.ndarray:
 
 
 def nhwc_to_nchw(x) -> np.ndarray:
-    """Data ``(n, h, w, c)`` to PyTorch's ``(n, c, h, w)``.
+    """Data ``(n, h, w, c)`` to PyTorch's ``(n, c, h, w)`` (NumPy to NumPy).
 
     Examples
     --------
@@ -48,6 +53,63 @@ def nchw_to_nhwc(x) -> np.ndarray:
     (2, 5, 4, 3)
     """
     return _transpose(x, "x", 4, (0, 2, 3, 1))
+
+
+def to_torch(x, *, dtype=None, device=None):
+    """NHWC NumPy data ``(n, h, w, c)`` to an NCHW ``torch.Tensor``.
+
+    Parameters
+    ----------
+    x : ndarray of 4 dimensions (any numeric dtype)
+    dtype : torch.dtype, optional
+        Cast to it (for example the dtype of a model's parameters); by default
+        the tensor keeps the dtype of ``x``.
+    device : str or torch.device, optional
+        Where to put the tensor (``"cpu"`` by default).
+
+    Returns
+    -------
+    torch.Tensor of shape ``(n, c, h, w)``, contiguous.
+
+    Examples
+    --------
+    >>> tuple(to_torch(np.zeros((2, 5, 4, 3), np.float32)).shape)
+    (2, 3, 5, 4)
+    """
+    import torch
+
+    if isinstance(x, torch.Tensor):
+        raise TypeError(
+            "x must be a NumPy array in NHWC order, got a torch.Tensor (it is "
+            "already a tensor; from_torch(x) converts a tensor back to NumPy)")
+    t = torch.from_numpy(nhwc_to_nchw(x))
+    if dtype is not None or device is not None:
+        t = t.to(device=device, dtype=dtype)
+    return t
+
+
+def from_torch(t) -> np.ndarray:
+    """An NCHW ``torch.Tensor`` to NHWC NumPy data ``(n, h, w, c)``.
+
+    The tensor may require gradients or live on a GPU: it is detached and
+    copied to the CPU first. The inverse of :func:`to_torch`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from_torch(torch.zeros(2, 3, 5, 4, requires_grad=True)).shape
+    (2, 5, 4, 3)
+    """
+    import torch
+
+    if not isinstance(t, torch.Tensor):
+        raise TypeError(f"t must be a torch.Tensor in NCHW order, got "
+                        f"{type(t).__name__}; to_torch(t) converts NumPy data "
+                        "to a tensor")
+    if t.ndim != 4:
+        raise ValueError(f"t must have 4 dimensions (n, c, h, w), got {t.ndim} "
+                         f"(shape {tuple(t.shape)})")
+    return nchw_to_nhwc(t.detach().cpu().numpy())
 
 
 def conv_kernel_to_torch(w) -> np.ndarray:

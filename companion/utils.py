@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 
-from ._validate import _show, check_int
+from ._validate import check_int, short_repr
 
 
 def quiet_tensorflow(*, import_now: bool = True) -> None:
@@ -110,7 +110,7 @@ def set_torch_threads(threads: int | None = None) -> int:
             threads = int(raw)
         except ValueError:
             raise ValueError(f"{THREADS_ENV} must be a whole number of threads, "
-                             f"got {_show(raw)}") from None
+                             f"got {short_repr(raw)}") from None
         name = THREADS_ENV
     else:
         name = "threads"
@@ -162,7 +162,7 @@ def course_device(device: str | None = None, *, threads: int | None = None) -> s
         device, name = os.environ.get(DEVICE_ENV, "auto") or "auto", DEVICE_ENV
     if not isinstance(device, str) or device.lower() not in _DEVICES:
         raise ValueError(f"{name} must be one of 'auto', 'cpu', 'cuda', got "
-                         f"{_show(device)}")
+                         f"{short_repr(device)}")
     device = device.lower()
     import importlib.util
 

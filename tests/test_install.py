@@ -46,7 +46,9 @@ def test_pip_install_in_a_clean_venv_without_frameworks(tmp_path):
     r = subprocess.run(
         [str(py), "-c", "import importlib.util as u, companion, companion.data, "
          "companion.viz, companion.resize, companion.exercises, companion.models, "
-         "companion.conv, companion.transposed; "
+         "companion.conv, companion.transposed, companion.layouts, companion.metrics, "
+         "companion.models.lenet, companion.models.superres, companion.models.vgg, "
+         "companion.models.deconvnet, companion.models.training; "
          "print(companion.__version__, u.find_spec('tensorflow') is None, "
          "u.find_spec('torch') is None)"],
         capture_output=True, text=True, cwd=tmp_path)

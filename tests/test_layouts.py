@@ -120,3 +120,35 @@ def test_copy_kernel_to_torch_matches_the_framework_layer(transposed):
     with pytest.raises(ValueError, match="layer 'up1': the Keras kernel"):
         layouts.copy_kernel_to_torch(kernel[:2], bias, module,
                                      transposed=transposed, name="up1")
+
+
+def test_to_torch_and_from_torch_move_data_between_the_layouts():
+    t = torch()
+    x = np.arange(2 * 3 * 4 * 5, dtype=np.float32).reshape(2, 3, 4, 5)
+    moved = layouts.to_torch(x)
+    assert isinstance(moved, t.Tensor) and tuple(moved.shape) == (2, 5, 3, 4)
+    assert moved.dtype == t.float32 and moved.is_contiguous()
+    assert moved[1, 4, 2, 3] == x[1, 2, 3, 4]
+    assert layouts.to_torch(x, dtype=t.float64).dtype == t.float64
+    np.testing.assert_array_equal(layouts.from_torch(moved), x)
+    grad = layouts.to_torch(x).requires_grad_()
+    np.testing.assert_array_equal(layouts.from_torch(grad * 2), 2 * x)
+    ints = np.arange(8).reshape(1, 2, 2, 2)  # indices are data too
+    np.testing.assert_array_equal(layouts.from_torch(layouts.to_torch(ints)), ints)
+
+
+def test_to_torch_and_from_torch_reject_bad_input():
+    t = torch()
+    with pytest.raises(ValueError, match=r"x must have 4 dimensions, got 3"):
+        layouts.to_torch(np.zeros((2, 3, 4)))
+    with pytest.raises(TypeError, match="x must be a NumPy array in NHWC order, got "
+                                        "a torch.Tensor"):
+        layouts.to_torch(t.zeros(1, 1, 1, 1))
+    with pytest.raises(TypeError, match="x must be a NumPy array, got str"):
+        layouts.to_torch("image")
+    with pytest.raises(TypeError, match="t must be a torch.Tensor in NCHW order, got "
+                                        "ndarray"):
+        layouts.from_torch(np.zeros((1, 1, 1, 1)))
+    with pytest.raises(ValueError, match=r"t must have 4 dimensions \(n, c, h, w\), "
+                                         r"got 2"):
+        layouts.from_torch(t.zeros(2, 3))

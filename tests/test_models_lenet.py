@@ -5,6 +5,7 @@ import pytest
 from frameworks import tf, tolerance, torch
 
 from companion.models import lenet as L
+from companion.models.training import predict_torch
 
 # --------------------------------------------------------------------------
 # The LeNet-5 table against the numbers of LeCun et al. (1998) and article 001
@@ -122,7 +123,7 @@ def test_numpy_forward_equals_keras_and_torch(variant, dtype):
     tm = L.build_torch(variant, dtype=dtype)
     L.load_weights(tm, weights)
     keras_out = np.asarray(km(x, training=False))
-    torch_out = L.predict_torch(tm, x)
+    torch_out = predict_torch(tm, x)
     assert ours.shape == keras_out.shape == torch_out.shape == (4, 10)
     assert ours.dtype == np.dtype(dtype)
     scale = float(np.abs(ours).max())
@@ -196,33 +197,34 @@ def small_mnist():
 
 
 @pytest.mark.slow
-def test_train_torch_learns_and_applies_the_average(small_mnist):
+def test_fit_torch_learns_and_applies_the_average(small_mnist, capsys):
     x, y, xt, yt = small_mnist
-    lines = []
     model = L.build_torch("mnist")
     torch().manual_seed(0)
-    hist = L.train_torch(model, x, y, epochs=3, batch_size=50, l2=1e-4,
-                         validation=(xt, yt), log=lines.append, seed=0)
+    hist = L.fit_torch(model, x, y, epochs=3, batch_size=50, l2=1e-4,
+                       validation=(xt, yt), seed=0)
+    lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 3 and lines[0].startswith("epoch 1/3")
+    assert "val_accuracy" in lines[-1] and len(hist["val_accuracy"]) == 3
     assert hist["loss"][-1] < hist["loss"][0]
-    acc = float(np.mean(L.predict_torch(model, xt).argmax(1) == yt))
+    acc = float(np.mean(predict_torch(model, xt).argmax(1) == yt))
     assert acc > 0.7
     torch().manual_seed(0)
     raw = L.build_torch("mnist")
-    L.train_torch(raw, x, y, epochs=3, batch_size=50, l2=1e-4, ema=None,
-                  log=None, seed=0)
+    L.fit_torch(raw, x, y, epochs=3, batch_size=50, l2=1e-4, ema=None,
+                verbose=False, seed=0)
     assert not torch().equal(raw.fc1.weight, model.fc1.weight)
 
 
 @pytest.mark.slow
-def test_train_keras_learns(small_mnist):
+def test_fit_keras_learns(small_mnist, capsys):
     tf()
     x, y, xt, yt = small_mnist
-    lines = []
     model = L.build_keras("mnist", l2=1e-4)
-    hist = L.train_keras(model, x, y, epochs=3, batch_size=50,
-                         validation=(xt, yt), log=lines.append, seed=0)
-    assert len(lines) == 3 and "test acc" in lines[-1]
+    hist = L.fit_keras(model, x, y, epochs=3, batch_size=50,
+                       validation=(xt, yt), seed=0)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and "val_accuracy" in lines[-1]
     assert hist["loss"][-1] < hist["loss"][0]
     acc = float(np.mean(model.predict(xt, verbose=0).argmax(1) == yt))
     assert acc > 0.7
@@ -235,7 +237,7 @@ def test_frozen_torch_model_only_trains_the_rest(small_mnist):
         getattr(model, name).requires_grad_(False)
     before = model.conv1.weight.detach().clone()
     head = model.logits.weight.detach().clone()
-    L.train_torch(model, x[:100], y[:100], epochs=1, batch_size=50, log=None)
+    L.fit_torch(model, x[:100], y[:100], epochs=1, batch_size=50, verbose=False)
     assert torch().equal(before, model.conv1.weight)
     assert not torch().equal(head, model.logits.weight)
 
@@ -303,17 +305,33 @@ def test_training_errors():
     x = np.zeros((4, 28, 28, 1), np.float32)
     y = np.zeros(4, np.int64)
     with pytest.raises(ValueError, match=r"y must be integer labels of shape \(4,\)"):
-        L.train_torch(model, x, y[:3], log=None)
+        L.fit_torch(model, x, y[:3], verbose=False)
     with pytest.raises(ValueError, match="y must be integer labels"):
-        L.train_torch(model, x, y.astype(np.float32), log=None)
+        L.fit_torch(model, x, y.astype(np.float32), verbose=False)
     with pytest.raises(ValueError, match="epochs must be >= 1"):
-        L.train_torch(model, x, y, epochs=0, log=None)
-    with pytest.raises(ValueError, match="decay_rate must be in \\(0, 1\\]"):
-        L.train_torch(model, x, y, decay_rate=0.0, log=None)
+        L.fit_torch(model, x, y, epochs=0, verbose=False)
+    with pytest.raises(ValueError, match="decay_rate must be a number in \\(0, 1\\]"):
+        L.fit_torch(model, x, y, decay_rate=0.0, verbose=False)
     with pytest.raises(ValueError, match="ema must be None or in \\(0, 1\\)"):
-        L.train_torch(model, x, y, ema=1.0, log=None)
+        L.fit_torch(model, x, y, ema=1.0, verbose=False)
     with pytest.raises(TypeError, match="x must have a floating dtype"):
-        L.train_torch(model, x.astype(np.uint8), y, log=None)
+        L.fit_torch(model, x.astype(np.uint8), y, verbose=False)
     model.requires_grad_(False)
     with pytest.raises(ValueError, match="nothing to train"):
-        L.train_torch(model, x, y, log=None)
+        L.fit_torch(model, x, y, verbose=False)
+
+
+def test_copy_weights_moves_a_model_to_the_other_framework():
+    tf()
+    km = L.build_keras("lenet5")
+    tm = L.build_torch("lenet5")
+    L.copy_weights(km, tm)
+    x = np.random.default_rng(7).random((3, 32, 32, 1)).astype(np.float32)
+    np.testing.assert_allclose(predict_torch(tm, x), np.asarray(km(x)),
+                               rtol=1e-5, atol=1e-5)
+    back = L.build_keras("lenet5")
+    L.copy_weights(tm, back)
+    for a, b in zip(back.get_weights(), km.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="do not fit a mnist model"):
+        L.copy_weights(km, L.build_torch("mnist"))

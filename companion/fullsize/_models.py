@@ -27,9 +27,9 @@ def lenet_train(x, y, *, epochs, batch_size, learning_rate, decay_rate, l2, log)
     from ..models import lenet
 
     model = lenet.build_keras("mnist", l2=l2)
-    history = lenet.train_keras(model, x, y, epochs=epochs, batch_size=batch_size,
-                                learning_rate=learning_rate,
-                                decay_rate=decay_rate, ema=0.99, log=log)
+    history = lenet.fit_keras(model, x, y, epochs=epochs, batch_size=batch_size,
+                              learning_rate=learning_rate, decay_rate=decay_rate,
+                              ema=0.99, verbose=log is not None)
     return model, history["loss"]
 
 
@@ -43,7 +43,7 @@ def superres_train(lr, hr, *, epochs, batch_size, log):
     """The article's network (two Conv2DTranspose k=2, s=2, then a 3x3 conv)."""
     from ..models import superres
 
-    model = superres.build_article_keras(input_size=lr.shape[1:3])
+    model = superres.build_keras("article", input_size=lr.shape[1:3])
     history = model.fit(lr, hr, epochs=epochs, batch_size=batch_size, verbose=0,
                         callbacks=[_epoch_logger(log, epochs)])
     return model, history.history["loss"]
@@ -60,9 +60,9 @@ def bicubic_upscale(lr, factor) -> np.ndarray:
 
 
 def psnr_ssim(reference, test) -> tuple[float, float]:
-    from ..models import superres
+    from ..metrics import psnr, ssim
 
-    return superres.psnr(reference, test), superres.ssim(reference, test)
+    return psnr(reference, test), ssim(reference, test)
 
 
 # --- VGG autoencoder (chapter 4) ----------------------------------------------------

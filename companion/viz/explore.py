@@ -14,9 +14,9 @@ import importlib.util
 import os
 import sys
 
-from .._validate import _show, check_int
+from .._validate import check_int, short_repr
 from ..shapes import conv_output_size, explain_conv, resolve_padding
-from .draw import _pyplot, draw_conv
+from .draw import draw_conv, get_pyplot
 
 #: Slider ranges: (minimum, maximum) for each number.
 SLIDER_RANGES = {"in_size": (1, 12), "kernel": (1, 7), "stride": (1, 4),
@@ -38,7 +38,7 @@ def _draw(in_size, kernel, stride, padding, dilation, cell):
     out = conv_output_size(in_size, kernel, stride, padding, dilation)
     before, after = resolve_padding(padding, in_size, kernel, stride, dilation)
     padded = in_size + before + after
-    plt = _pyplot()
+    plt = get_pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(2 * cell * (padded + out + 3),
                                             cell * (padded + 5)))
     last = (out - 1, out - 1)
@@ -79,12 +79,13 @@ def conv_explorer(in_size: int = 5, kernel: int = 3, stride: int = 1, padding=0,
     last window starts at row (o-1)s = 4 of the padded input and ends at row 6
     >>> len(fig.axes)
     2
-    >>> _pyplot().close(fig)
+    >>> get_pyplot().close(fig)
     """
     if sliders is None:
         sliders = widgets_available()
     if not isinstance(sliders, bool):
-        raise TypeError(f"sliders must be True, False or None, got {_show(sliders)}")
+        raise TypeError("sliders must be True, False or None, got "
+                        f"{short_repr(sliders)}")
     if sliders:
         return _sliders(in_size, kernel, stride, padding, dilation, cell)
     return _static(in_size, kernel, stride, padding, dilation, cell)
@@ -114,7 +115,7 @@ def _sliders(in_size, kernel, stride, padding, dilation, cell):
         value = check_int(values[name], name, minimum=low)
         controls[name] = ipywidgets.IntSlider(value=min(value, high), min=low,
                                               max=high, description=name)
-    plt = _pyplot()
+    plt = get_pyplot()
 
     def show(**kw):
         try:

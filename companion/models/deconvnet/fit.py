@@ -1,0 +1,28 @@
+"""Training SmallNet: the shared PyTorch loop with SmallNet's defaults."""
+
+from __future__ import annotations
+
+from .. import training
+
+
+def fit_torch(model, x, y, *, epochs=3, batch_size=64, learning_rate=3e-3,
+              seed=0, verbose=True) -> dict:
+    """Train a PyTorch SmallNet with Adam and cross-entropy.
+
+    :func:`companion.models.training.fit_torch` with
+    ``loss="cross_entropy"`` and the batch order drawn by ``torch.randperm``
+    (``shuffle="torch"``) from ``seed``. ``x`` is ``(n, 28, 28, 1)``
+    channels-last, ``y`` integer labels 0-9.
+
+    Returns
+    -------
+    dict
+        ``loss`` and ``accuracy`` of each epoch, and ``seconds``. The model is
+        left in eval mode.
+    """
+    from .numpy_model import _check_images
+
+    return training.fit_torch(
+        model, _check_images(x), y, epochs=epochs, batch_size=batch_size,
+        learning_rate=learning_rate, loss="cross_entropy", seed=seed,
+        verbose=verbose, shuffle="torch")

@@ -1,0 +1,73 @@
+"""The Keras 3 builder of LeNet-5 and of the MNIST network."""
+
+from __future__ import annotations
+
+from ..._validate import check_int
+from .arch import (
+    INPUT_SHAPES,
+    _check_dtype,
+    _check_nonneg,
+    _check_rate,
+    _check_variant,
+)
+
+
+def build_keras(variant="mnist", *, l2=0.0, dropout=0.5, num_classes=10,
+                dtype="float32"):
+    """The Keras 3 model of ``variant`` (``"mnist"`` or ``"lenet5"``).
+
+    Parameters
+    ----------
+    variant : ``"mnist"`` or ``"lenet5"``
+    l2 : float
+        L2 factor on every kernel (``kernel_regularizer``): the loss gains
+        ``l2 * sum(w ** 2)`` per kernel, like the article's ``get_weight``.
+    dropout : float
+        Dropout rate before the logits of ``"mnist"`` (ignored for LeNet-5).
+    num_classes : int
+        Units of the output layer.
+    dtype : ``"float32"`` or ``"float64"``
+
+    Returns
+    -------
+    keras.Model
+        Input ``(n, h, w, 1)`` channels-last; output logits ``(n, num_classes)``.
+        Layer names are those of :data:`WEIGHT_LAYERS` plus the pooling,
+        flatten and dropout layers.
+    """
+    variant = _check_variant(variant)
+    l2 = _check_nonneg(l2, "l2")
+    dropout = _check_rate(dropout, "dropout")
+    num_classes = check_int(num_classes, "num_classes", minimum=1)
+    dtype = _check_dtype(dtype)
+    import keras
+    from keras import layers
+
+    reg = keras.regularizers.L2(l2) if l2 else None
+    kw = dict(kernel_regularizer=reg, dtype=dtype)
+    inputs = keras.Input(INPUT_SHAPES[variant], dtype=dtype, name="image")
+    if variant == "mnist":
+        x = layers.Conv2D(32, 5, padding="same", activation="relu", name="conv1",
+                          **kw)(inputs)                      # (n, 28, 28, 32)
+        x = layers.MaxPooling2D(2, padding="same", name="pool1",
+                                dtype=dtype)(x)              # (n, 14, 14, 32)
+        x = layers.Conv2D(64, 5, padding="same", activation="relu", name="conv2",
+                          **kw)(x)                           # (n, 14, 14, 64)
+        x = layers.MaxPooling2D(2, padding="same", name="pool2",
+                                dtype=dtype)(x)              # (n, 7, 7, 64)
+        x = layers.Flatten(name="flatten", dtype=dtype)(x)   # (n, 3136)
+        x = layers.Dense(512, activation="relu", name="fc1", **kw)(x)
+        x = layers.Dropout(dropout, name="dropout", dtype=dtype)(x)
+        outputs = layers.Dense(num_classes, name="logits", **kw)(x)
+    else:
+        x = layers.Conv2D(6, 5, activation="tanh", name="c1", **kw)(inputs)
+        x = layers.AveragePooling2D(2, name="s2", dtype=dtype)(x)  # (n, 14, 14, 6)
+        x = layers.Conv2D(16, 5, activation="tanh", name="c3", **kw)(x)
+        x = layers.AveragePooling2D(2, name="s4", dtype=dtype)(x)  # (n, 5, 5, 16)
+        x = layers.Conv2D(120, 5, activation="tanh", name="c5", **kw)(x)
+        x = layers.Flatten(name="flatten", dtype=dtype)(x)         # (n, 120)
+        x = layers.Dense(84, activation="tanh", name="f6", **kw)(x)
+        outputs = layers.Dense(num_classes, name="output", **kw)(x)
+    return keras.Model(inputs, outputs, name=variant)
+
+
