@@ -26,8 +26,8 @@ Holes, metrics and baselines work on NHWC float images in [0, 1] and masks of
 shape ``(n, h, w, 1)`` holding 1 inside the hole and 0 elsewhere:
 :func:`square_mask`, :func:`random_square_masks`, :func:`cut_holes`,
 :func:`hole_psnr`, :func:`hole_ssim`, :func:`mean_fill`, :func:`telea_fill`,
-:func:`biharmonic_fill`, :func:`harmonic_fill` (the last is the companion's
-own, and the starting point of the chapter's final variant). Weights travel
+:func:`biharmonic_fill`, :func:`harmonic_fill` (the last is the
+companion's own). Weights travel
 as one NumPy dict in Keras layouts: :func:`export_weights`, :func:`load_weights`
 and :func:`copy_weights` work on a Keras model or a PyTorch module.
 
