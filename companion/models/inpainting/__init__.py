@@ -26,13 +26,27 @@ Holes, metrics and baselines work on NHWC float images in [0, 1] and masks of
 shape ``(n, h, w, 1)`` holding 1 inside the hole and 0 elsewhere:
 :func:`square_mask`, :func:`random_square_masks`, :func:`cut_holes`,
 :func:`hole_psnr`, :func:`hole_ssim`, :func:`mean_fill`, :func:`telea_fill`,
-:func:`biharmonic_fill`, :func:`harmonic_fill` (the last is the companion's
-own, and the starting point of the chapter's final variant). TensorFlow,
+:func:`biharmonic_fill`, :func:`harmonic_fill` (the last is the
+companion's own). Weights travel
+as one NumPy dict in Keras layouts: :func:`export_weights`, :func:`load_weights`
+and :func:`copy_weights` work on a Keras model or a PyTorch module.
+
+Where learning pays (chapter 5's last section): :func:`build_dilated_torch`, a
+small "same"-padded network of dilated convolutions, :func:`stroke_masks`
+(holes that cut pen strokes), :func:`fit_dilated` (fresh holes every step, a
+loss over the hole only) and :func:`dilated_fill`. TensorFlow,
 PyTorch and OpenCV are imported inside the functions that need them.
 """
 
 from __future__ import annotations
 
+from .dilated import (
+    build_dilated_torch,
+    dilated_fill,
+    fit_dilated,
+    receptive_field,
+    stroke_masks,
+)
 from .evaluation import (
     biharmonic_fill,
     harmonic_fill,
@@ -65,9 +79,7 @@ from .network import (
     build_torch,
     closes,
     conv_transpose_valid,
-    copy_keras_to_torch,
     forward_numpy,
-    keras_weights,
     parameter_count,
     skip_problem,
     trace_shapes,
@@ -78,6 +90,7 @@ from .training import (
     pack_targets,
     weighted_mse,
 )
+from .weights import copy_weights, export_weights, load_weights
 
 __all__ = [
     "ALPHA",
@@ -95,7 +108,11 @@ __all__ = [
     "closes",
     "composite",
     "conv_transpose_valid",
-    "copy_keras_to_torch",
+    "build_dilated_torch",
+    "copy_weights",
+    "dilated_fill",
+    "export_weights",
+    "fit_dilated",
     "cut_holes",
     "fit_keras",
     "forward_numpy",
@@ -103,14 +120,16 @@ __all__ = [
     "hole_psnr",
     "hole_ssim",
     "inpainting_examples",
-    "keras_weights",
+    "load_weights",
     "known_mean",
     "mean_fill",
     "pack_targets",
     "parameter_count",
     "random_square_masks",
+    "receptive_field",
     "skip_problem",
     "square_mask",
+    "stroke_masks",
     "telea_fill",
     "trace_shapes",
     "uncentre",

@@ -108,7 +108,8 @@ def mean_fill(masked, masks) -> np.ndarray:
 def telea_fill(masked, masks, radius: int = 3) -> np.ndarray:
     """OpenCV's fast-marching inpainting (Telea, 2004), ``cv2.INPAINT_TELEA``.
 
-    The image goes through OpenCV as 8-bit RGB, its standard input (rounding
+    A grey image (one channel) goes through as RGB with three equal
+    channels. The image goes through OpenCV as 8-bit RGB, its standard input (rounding
     costs at most 1/510 per pixel; OpenCV 5.0's float32 path returns values
     far outside the image's range on real photographs, so it is not used).
     """
@@ -116,9 +117,12 @@ def telea_fill(masked, masks, radius: int = 3) -> np.ndarray:
 
     masked, masks = _check_pair(masked, masks, "masked")
     radius = check_int(radius, "radius", minimum=1)
-    if masked.shape[-1] != 3:
-        raise ValueError(f"masked must have 3 channels (RGB), got shape "
-                         f"{masked.shape}")
+    if masked.shape[-1] not in (1, 3):
+        raise ValueError(f"masked must have 3 channels (RGB) or 1 (grey), got "
+                         f"shape {masked.shape}")
+    if masked.shape[-1] == 1:  # grey: the same image in all three channels
+        rgb = np.repeat(masked, 3, axis=-1)
+        return telea_fill(rgb, masks, radius)[..., :1]
     out = np.empty_like(masked)
     for i, (img, m) in enumerate(zip(masked, masks)):
         img8 = np.round(np.clip(img, 0, 1) * 255).astype(np.uint8)

@@ -153,10 +153,12 @@ def known_mean(masked, masks) -> np.ndarray:
 def centre(images, mean, masks=None) -> np.ndarray:
     """Shift each image so that its known mean colour sits at 0.5.
 
-    ``clip(x - mean + 0.5, 0, 1)``; with ``masks``, the hole is set to 0.5
-    (the network's input). Applied to the targets as well, the network starts
+    ``x - mean + 0.5``; with ``masks``, the hole is set to 0.5 (the
+    network's input). Applied to the targets as well, the network starts
     from the mean-fill answer (0.5 in the hole) and learns only the
-    deviations from it; :func:`uncentre` undoes the shift.
+    deviations from it; :func:`uncentre` undoes the shift. The result is not
+    clipped: in a high-contrast patch it may leave [0, 1], and clipping
+    would destroy information that :func:`uncentre` could not bring back.
 
     Parameters
     ----------
@@ -174,11 +176,12 @@ def centre(images, mean, masks=None) -> np.ndarray:
     if masks is not None:
         images, masks = _check_pair(images, masks, "images")
         out = np.where(masks == 1, 0.5, out)
-    return np.clip(out, 0, 1).astype(images.dtype)
+    return out.astype(images.dtype)
 
 
 def uncentre(centred, mean) -> np.ndarray:
-    """Undo :func:`centre`: ``clip(y + mean - 0.5, 0, 1)``."""
+    """Undo :func:`centre`: ``clip(y + mean - 0.5, 0, 1)``, clipped because
+    the result is an image (a prediction may overshoot [0, 1])."""
     centred = check_array(centred, "centred", ndim=4)
     mean = check_array(mean, "mean", ndim=4)
     return np.clip(centred + mean - 0.5, 0, 1).astype(centred.dtype)

@@ -1,5 +1,5 @@
 """The article's network: its layer list, shape trace, Keras and PyTorch
-builders, weight copying and a NumPy forward pass (chapter 5)."""
+builders and a NumPy forward pass (chapter 5)."""
 
 from __future__ import annotations
 
@@ -303,8 +303,8 @@ def build_torch(size: int = ARTICLE_SIZE, *, in_channels: int = 3,
     module accepts any size, but only closing sizes run; ``None`` skips the
     check). ``model(x, shapes)`` fills the dict ``shapes`` with every layer's
     output ``(h, w, c)``. Submodules carry the
-    layer names of :data:`ARTICLE_LAYERS`; :func:`copy_keras_to_torch` copies
-    a Keras model's weights into it.
+    layer names of :data:`ARTICLE_LAYERS`; :func:`copy_weights` copies a
+    Keras model's weights into it (or back).
     """
     size, in_channels = _check_build(size, in_channels, output_activation)
     import torch
@@ -356,47 +356,6 @@ def build_torch(size: int = ARTICLE_SIZE, *, in_channels: int = 3,
     return InpaintingAutoencoder()
 
 
-def keras_weights(model) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """``{layer name: (kernel, bias)}`` of a :func:`build_keras` model, in
-    Keras layouts (conv ``(k, k, c_in, c_out)``, transposed ``(k, k, c_out,
-    c_in)``)."""
-    out = {}
-    for layer in ARTICLE_LAYERS:
-        if layer.kind in ("conv", "convt"):
-            kernel, bias = model.get_layer(layer.name).get_weights()
-            out[layer.name] = (np.asarray(kernel), np.asarray(bias))
-    return out
-
-
-def copy_keras_to_torch(keras_model, torch_model) -> None:
-    """Copy every kernel and bias of a Keras model into the PyTorch twin.
-
-    Both kernel layouts map with ``transpose(3, 2, 0, 1)``, no flip
-    (:mod:`companion.layouts`).
-    """
-    import torch
-
-    from ...layouts import conv_kernel_to_torch, transposed_kernel_to_torch
-
-    weights = keras_weights(keras_model)
-    with torch.no_grad():
-        for layer in ARTICLE_LAYERS:
-            if layer.kind not in ("conv", "convt"):
-                continue
-            kernel, bias = weights[layer.name]
-            to_torch = (conv_kernel_to_torch if layer.kind == "conv"
-                        else transposed_kernel_to_torch)
-            module = getattr(torch_model, layer.name)
-            if tuple(module.weight.shape) != to_torch(kernel).shape:
-                raise ValueError(
-                    f"torch_model.{layer.name} has weight shape "
-                    f"{tuple(module.weight.shape)}, the Keras layer gives "
-                    f"{to_torch(kernel).shape}; build both with the same "
-                    "in_channels")
-            module.weight.copy_(torch.from_numpy(to_torch(kernel)))
-            module.bias.copy_(torch.from_numpy(np.ascontiguousarray(bias)))
-
-
 def conv_transpose_valid(x, w, b=None):
     """Valid stride-1 transposed convolution as a plain convolution.
 
@@ -424,14 +383,14 @@ def conv_transpose_valid(x, w, b=None):
     return conv2d(x, flipped, b, padding=k - 1)
 
 
-def forward_numpy(weights, x, output_activation: str = "relu") -> np.ndarray:
+def forward_numpy(x, weights, *, output_activation: str = "relu") -> np.ndarray:
     """The network's forward pass with the companion's NumPy operations.
 
     Parameters
     ----------
-    weights : dict
-        ``{layer name: (kernel, bias)}`` in Keras layouts (:func:`keras_weights`).
     x : ndarray of shape ``(n, size, size, in_channels)``
+    weights : dict
+        ``{layer name: (kernel, bias)}`` in Keras layouts (:func:`export_weights`).
     output_activation : {"relu", "sigmoid", "linear"}
 
     Returns
@@ -448,6 +407,9 @@ def forward_numpy(weights, x, output_activation: str = "relu") -> np.ndarray:
     if x.shape[1] != x.shape[2]:
         raise ValueError(f"x must hold square images, got shape {x.shape}")
     _check_build(x.shape[1], x.shape[3], output_activation)
+    from .weights import _check_weights
+
+    _check_weights(weights, x.shape[3])
     pre = {}
     for layer in ARTICLE_LAYERS:
         if layer.kind in ("conv", "convt"):
