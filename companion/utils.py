@@ -141,7 +141,9 @@ def course_device(device: str | None = None, *, threads: int | None = None) -> s
       with a GPU.
 
     On the CPU it sets one thread (:func:`set_torch_threads`; ``threads``
-    overrides), so that results are the same on every machine. On a GPU it
+    overrides), so that a rerun on the same machine adds in the same order
+    and reproduces its results (another CPU or library build may round
+    differently). On a GPU it
     asks cuDNN for deterministic algorithms (``cudnn.deterministic = True``,
     ``cudnn.benchmark = False``): a rerun on the same GPU gives the same
     numbers, though not to the last digit the CPU's. TensorFlow needs no

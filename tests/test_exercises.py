@@ -259,13 +259,7 @@ def _exercise_regions(cells):
 
 
 EXERCISE_NOTEBOOKS = [p for p in NOTEBOOKS if _exercise_regions(_cells(p))[1]]
-# Chapter 5 is converted after merging, with
-# `python -m companion.exercises.notebook book/05_inpainting.ipynb` (then re-executed);
-# until then its solutions are in the old format. Remove this mark once it is done.
-_CH5_PENDING = pytest.mark.xfail(
-    strict=True, reason="chapter 5 not yet converted (companion.exercises.notebook)")
-CONVERTED = [pytest.param(p, marks=_CH5_PENDING) if p.stem == "05_inpainting" else p
-             for p in EXERCISE_NOTEBOOKS]
+CONVERTED = EXERCISE_NOTEBOOKS
 
 
 def test_every_chapter_notebook_has_exercises():

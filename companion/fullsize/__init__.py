@@ -19,7 +19,7 @@ seed, data, scale, settings) to a JSON file (:func:`results_path`), which
 :func:`show_results` displays. A quick run never reads that file as its own
 result: a chapter prints its own numbers, and shows recorded full-size runs
 only under their own heading. Every model call the runs make is in
-``companion/fullsize/_models.py``.
+``companion/fullsize/calls.py``.
 """
 
 from .results import (

@@ -14,7 +14,7 @@ import numpy as np
 from .._validate import check_int
 from ..data import fetch_data, load_image_folder
 from ..settings import photo_source
-from . import _models
+from . import calls
 from .results import record
 
 #: The articles' settings (the sources in ``../shared/sources``): super-
@@ -90,11 +90,11 @@ def run_lenet(data=None, *, seed: int = 0, path=None, log=print, **overrides):
     else:
         described = f"given arrays ({len(data[0])} training, {len(data[2])} test)"
     x_train, y_train, x_test, y_test = data
-    model, losses = _models.lenet_train(
+    model, losses = calls.lenet_train(
         x_train, y_train, epochs=s["epochs"], batch_size=s["batch_size"],
         learning_rate=s["learning_rate"], decay_rate=s["decay_rate"], l2=s["l2"],
         log=log)
-    accuracy = float(np.mean(_models.lenet_logits(model, x_test).argmax(1)
+    accuracy = float(np.mean(calls.lenet_logits(model, x_test).argmax(1)
                              == np.asarray(y_test)))
     scores = {"test_accuracy": accuracy,
               "target_met": bool(accuracy >= s["target_accuracy"]),
@@ -116,12 +116,12 @@ def run_superres(source=None, *, sha256=None, seed: int = 0, path=None, log=prin
     lr = load_image_folder(folder, low)
     hr = load_image_folder(folder, low * factor)
     train, test = _split(len(lr), s["test_fraction"], seed)
-    model, losses = _models.superres_train(lr[train], hr[train], epochs=s["epochs"],
+    model, losses = calls.superres_train(lr[train], hr[train], epochs=s["epochs"],
                                            batch_size=s["batch_size"], log=log)
-    net_psnr, net_ssim = _models.psnr_ssim(hr[test], _models.superres_predict(
+    net_psnr, net_ssim = calls.psnr_ssim(hr[test], calls.superres_predict(
         model, lr[test]))
-    bic_psnr, bic_ssim = _models.psnr_ssim(
-        hr[test], _models.bicubic_upscale(lr[test], factor))
+    bic_psnr, bic_ssim = calls.psnr_ssim(
+        hr[test], calls.bicubic_upscale(lr[test], factor))
     scores = {"test_psnr_db": net_psnr, "test_ssim": net_ssim,
               "bicubic_psnr_db": bic_psnr, "bicubic_ssim": bic_ssim,
               "final_loss": float(losses[-1]),
@@ -143,12 +143,12 @@ def run_vgg(source=None, *, sha256=None, seed: int = 0, path=None, log=print,
     folder = _folder(source, sha256)
     x = load_image_folder(folder, s["size"])
     train, test = _split(len(x), s["test_fraction"], seed)
-    model, losses = _models.vgg_train(
+    model, losses = calls.vgg_train(
         x[train], kind=s["kind"], widths=s["widths"], convs=s["convs"],
         epochs=s["epochs"], batch_size=s["batch_size"],
         learning_rate=s["learning_rate"], log=log)
-    net_psnr, net_ssim = _models.psnr_ssim(x[test],
-                                           _models.vgg_predict(model, x[test]))
+    net_psnr, net_ssim = calls.psnr_ssim(x[test],
+                                           calls.vgg_predict(model, x[test]))
     scores = {"test_psnr_db": net_psnr, "test_ssim": net_ssim,
               "final_loss": float(losses[-1]),
               "seconds": round(time.perf_counter() - start, 1)}
@@ -165,12 +165,12 @@ def run_inpainting(source=None, *, sha256=None, seed: int = 0, path=None, log=pr
     start = _start(seed)
     folder = _folder(source, sha256)
     originals = load_image_folder(folder, s["size"])
-    masks, masked = _models.inpainting_holes(originals, s["hole"], seed + 1)
+    masks, masked = calls.inpainting_holes(originals, s["hole"], seed + 1)
     train, test = _split(len(originals), s["test_fraction"], seed)
-    model, losses = _models.inpainting_train(
+    model, losses = calls.inpainting_train(
         masked[train], originals[train], masks[train], epochs=s["epochs"],
         batch_size=s["batch_size"], learning_rate=s["learning_rate"], log=log)
-    scores = _models.inpainting_scores(model, masked[test], originals[test],
+    scores = calls.inpainting_scores(model, masked[test], originals[test],
                                        masks[test])
     scores.update(final_loss=float(losses[-1]),
                   seconds=round(time.perf_counter() - start, 1))

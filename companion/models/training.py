@@ -27,7 +27,7 @@ import time
 import numpy as np
 
 from .._validate import check_array, check_choice, check_int, short_repr
-from ._fit_checks import LOSSES, SCHEDULES, _check_fit, _line
+from .fit_checks import LOSSES, SCHEDULES, check_fit, progress_line
 
 __all__ = ["framework_of", "count_params", "predict_torch", "fit_keras",
            "fit_torch", "LOSSES", "SCHEDULES"]
@@ -159,7 +159,7 @@ def fit_keras(model, x, y, *, epochs: int, batch_size: int = 32, seed=0,
         apply) per epoch, ``progress``: the ``(step, loss)`` pair of every
         progress line, and ``seconds``.
     """
-    x, y, validation = _check_fit(x, y, epochs, batch_size, learning_rate, loss,
+    x, y, validation = check_fit(x, y, epochs, batch_size, learning_rate, loss,
                                   schedule, decay_rate, alpha, validation,
                                   verbose)
     if framework_of(model) != "keras":
@@ -218,7 +218,7 @@ def fit_keras(model, x, y, *, epochs: int, batch_size: int = 32, seed=0,
                 history["progress"].append(((epoch + 1) * per_epoch,
                                             history["loss"][-1]))
                 if verbose:
-                    print(_line(epoch, epochs, history,
+                    print(progress_line(epoch, epochs, history,
                                 time.perf_counter() - start))
 
     if seed is not None:
@@ -305,7 +305,7 @@ def fit_torch(model, x, y, *, epochs: int, batch_size: int = 32,
         ``accuracy``, ``val_loss``, ``val_accuracy`` where they apply) per
         epoch, and ``seconds``.
     """
-    x, y, validation = _check_fit(x, y, epochs, batch_size, learning_rate, loss,
+    x, y, validation = check_fit(x, y, epochs, batch_size, learning_rate, loss,
                                   schedule, decay_rate, alpha, validation,
                                   verbose)
     if framework_of(model) != "torch":
@@ -385,7 +385,8 @@ def fit_torch(model, x, y, *, epochs: int, batch_size: int = 32,
                 _validate_torch(model, validation, loss_fn, classify, history,
                                 dtype, device)
             if verbose:
-                print(_line(epoch, epochs, history, time.perf_counter() - start))
+                print(progress_line(epoch, epochs, history,
+                                    time.perf_counter() - start))
     model.eval()
     history["seconds"] = time.perf_counter() - start
     return history

@@ -14,11 +14,11 @@ FEATURE_SIZE = {1: 24, 2: 8}
 WEIGHT_LAYERS = ("conv1", "conv2", "logits")
 
 
-def _check_channels(channels) -> tuple[int, int]:
+def check_channels(channels) -> tuple[int, int]:
     return as_pair(channels, "channels", minimum=1)
 
 
-def _check_layer(layer) -> int:
+def check_layer(layer) -> int:
     if layer not in (1, 2) or isinstance(layer, bool):
         raise ValueError(f"layer must be 1 or 2, got {short_repr(layer)}")
     return int(layer)
@@ -32,7 +32,7 @@ def parameter_count(channels=(8, 16)) -> int:
     >>> parameter_count((8, 16))
     5994
     """
-    c1, c2 = _check_channels(channels)
+    c1, c2 = check_channels(channels)
     return ((KERNEL * KERNEL * 1 + 1) * c1 + (KERNEL * KERNEL * c1 + 1) * c2
             + (16 * c2 + 1) * 10)
 
@@ -52,7 +52,7 @@ def receptive_field(layer, row, col):
     >>> receptive_field(2, 3, 1)
     (slice(6, 20, None), slice(2, 16, None))
     """
-    layer = _check_layer(layer)
+    layer = check_layer(layer)
     size = FEATURE_SIZE[layer]
     row = check_int(row, "row", minimum=0, maximum=size - 1)
     col = check_int(col, "col", minimum=0, maximum=size - 1)

@@ -20,9 +20,9 @@ def fit_torch(model, x, y, *, epochs=3, batch_size=64, learning_rate=3e-3,
         ``loss`` and ``accuracy`` of each epoch, and ``seconds``. The model is
         left in eval mode.
     """
-    from .numpy_model import _check_images
+    from .numpy_model import check_images
 
     return training.fit_torch(
-        model, _check_images(x), y, epochs=epochs, batch_size=batch_size,
+        model, check_images(x), y, epochs=epochs, batch_size=batch_size,
         learning_rate=learning_rate, loss="cross_entropy", seed=seed,
         verbose=verbose, shuffle="torch")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .arch import INPUT_SHAPE, KERNEL, POOL, _check_channels
+from .arch import INPUT_SHAPE, KERNEL, POOL, check_channels
 
 
 def build_keras(channels=(8, 16)):
     """SmallNet as a Keras ``Sequential`` model (logits out, not compiled)."""
-    c1, c2 = _check_channels(channels)
+    c1, c2 = check_channels(channels)
     import keras
 
     return keras.Sequential([

@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..._validate import check_array, check_choice, check_int
-from .arch import INPUT_SHAPE, POOL, _check_layer
-from .weights import _check_weights
+from .arch import INPUT_SHAPE, POOL, check_layer
+from .weights import check_weights
 
 
-def _check_images(x) -> np.ndarray:
+def check_images(x) -> np.ndarray:
     x = check_array(x, "x", ndim=4)
     if x.shape[1:] != INPUT_SHAPE:
         raise ValueError(f"x must have shape (n, 28, 28, 1), got {x.shape}")
@@ -43,8 +43,8 @@ def forward_numpy(x, weights, *, return_activations=False):
     from ...layers import dense, flatten, relu
     from ...pooling import max_pool2d
 
-    x = _check_images(x)
-    w = _check_weights(weights)
+    x = check_images(x)
+    w = check_weights(weights)
     x = x.astype(w["conv1"][0].dtype, copy=False)
     out = {}
     out["relu1"] = relu(conv2d(x, *w["conv1"]))                    # (n, 24, 24, c1)
@@ -70,7 +70,7 @@ def strongest(acts, layer, channel):
     positions : int ndarray of shape ``(n, 2)``
         Its ``(row, col)`` in the map (the first one on ties).
     """
-    layer = _check_layer(layer)
+    layer = check_layer(layer)
     maps = acts[f"relu{layer}"]
     channel = check_int(channel, "channel", minimum=0, maximum=maps.shape[3] - 1)
     m = maps[..., channel].reshape(len(maps), -1)
@@ -111,8 +111,8 @@ def project(acts, weights, layer, channel, *, keep="max"):
     from ...pooling import max_unpool2d
     from ...transposed import conv_transpose2d
 
-    w = _check_weights(weights)
-    layer = _check_layer(layer)
+    w = check_weights(weights)
+    layer = check_layer(layer)
     keep = check_choice(keep, "keep", ("max", "map"))
     maps = acts[f"relu{layer}"]
     channel = check_int(channel, "channel", minimum=0, maximum=maps.shape[3] - 1)

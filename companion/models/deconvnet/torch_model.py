@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from ..._validate import check_int
-from .arch import KERNEL, POOL, _check_channels
+from .arch import KERNEL, POOL, check_channels
 
 
 def build_torch(channels=(8, 16), *, seed=0):
@@ -13,7 +13,7 @@ def build_torch(channels=(8, 16), *, seed=0):
 
     ``seed`` seeds PyTorch's generator before the layers are initialised.
     """
-    c1, c2 = _check_channels(channels)
+    c1, c2 = check_channels(channels)
     seed = check_int(seed, "seed", minimum=0)
     import torch
     from torch import nn

@@ -44,7 +44,7 @@ def export_weights(model) -> dict:
             for k, (w, b) in pairs.items()}
 
 
-def _check_weights(weights) -> dict:
+def check_weights(weights) -> dict:
     if not isinstance(weights, dict):
         raise TypeError(f"weights must be the dict export_weights returns, got "
                         f"{short_repr(weights)}")
@@ -75,7 +75,7 @@ def load_weights(model, weights) -> None:
         flatten_order_to_torch,
     )
 
-    w = _check_weights(weights)
+    w = check_weights(weights)
     if framework_of(model) == "keras":
         for name in WEIGHT_LAYERS:
             model.get_layer(name).set_weights(list(w[name]))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..._validate import check_array, check_int
-from .holes import _check_hole, _check_pair, composite, square_mask
+from .holes import check_hole, check_pair, composite, square_mask
 
 #: The default dilations: the receptive field grows to 47 pixels.
 DILATIONS = (1, 2, 4, 8, 4, 2, 1)
@@ -89,7 +89,7 @@ def stroke_masks(images, hole: int, *, seed: int = 0, min_ink: float = 0.1,
     n, h, w, _ = images.shape
     if h != w:
         raise ValueError(f"images must be square, got shape {images.shape}")
-    size, hole = _check_hole(h, hole)
+    size, hole = check_hole(h, hole)
     seed = check_int(seed, "seed", minimum=0)
     tries = check_int(tries, "tries", minimum=1)
     if isinstance(min_ink, bool) or not isinstance(min_ink, (int, float)) \
@@ -218,7 +218,7 @@ def dilated_fill(model, masked, masks, *, batch_size: int = 500) -> np.ndarray:
     pixels unchanged. NHWC NumPy in and out."""
     import torch
 
-    masked, masks = _check_pair(masked, masks, "masked")
+    masked, masks = check_pair(masked, masks, "masked")
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     _check_model(model)
     if masked.shape[-1] + 1 != model[0].in_channels:

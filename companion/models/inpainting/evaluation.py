@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..._validate import check_array, check_int
-from .holes import _check_pair, known_mean
+from .holes import check_pair, known_mean
 
 
 def _check_metric_args(originals, restored, masks):
-    originals, masks = _check_pair(originals, masks, "originals")
+    originals, masks = check_pair(originals, masks, "originals")
     restored = check_array(restored, "restored", ndim=4)
     if restored.shape != originals.shape:
         raise ValueError(f"restored must have shape {originals.shape}, got "
@@ -115,7 +115,7 @@ def telea_fill(masked, masks, radius: int = 3) -> np.ndarray:
     """
     import cv2
 
-    masked, masks = _check_pair(masked, masks, "masked")
+    masked, masks = check_pair(masked, masks, "masked")
     radius = check_int(radius, "radius", minimum=1)
     if masked.shape[-1] not in (1, 3):
         raise ValueError(f"masked must have 3 channels (RGB) or 1 (grey), got "
@@ -136,7 +136,7 @@ def biharmonic_fill(masked, masks) -> np.ndarray:
     one with zero bilaplacian) that meets the known pixels around the hole."""
     from skimage.restoration import inpaint_biharmonic
 
-    masked, masks = _check_pair(masked, masks, "masked")
+    masked, masks = check_pair(masked, masks, "masked")
     out = np.empty_like(masked)
     for i, (img, m) in enumerate(zip(masked, masks)):
         out[i] = inpaint_biharmonic(np.asarray(img, np.float64),
@@ -203,7 +203,7 @@ def harmonic_fill(masked, masks, *, tol: float = 1e-5,
     >>> bool(np.abs(filled - ramp).max() < 1e-4)
     True
     """
-    masked, masks = _check_pair(masked, masks, "masked")
+    masked, masks = check_pair(masked, masks, "masked")
     if isinstance(tol, bool) or not isinstance(tol, (int, float)):
         raise TypeError(f"tol must be a number, got {tol!r}")
     if not (tol > 0 and np.isfinite(tol)):

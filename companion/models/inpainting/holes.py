@@ -8,7 +8,7 @@ import numpy as np
 from ..._validate import check_array, check_int
 
 
-def _check_hole(size, hole, name="hole"):
+def check_hole(size, hole, name="hole"):
     size = check_int(size, "size", minimum=1)
     hole = check_int(hole, name, minimum=1)
     if hole > size:
@@ -31,7 +31,7 @@ def square_mask(size: int, top: int, left: int, hole: int) -> np.ndarray:
            [0., 0., 1., 1.],
            [0., 0., 0., 0.]], dtype=float32)
     """
-    size, hole = _check_hole(size, hole)
+    size, hole = check_hole(size, hole)
     top = check_int(top, "top", minimum=0, maximum=size - hole)
     left = check_int(left, "left", minimum=0, maximum=size - hole)
     mask = np.zeros((size, size, 1), dtype=np.float32)
@@ -58,14 +58,14 @@ def random_square_masks(count: int, size: int, hole: int, *,
     ((3, 10, 10, 1), [16.0, 16.0, 16.0])
     """
     count = check_int(count, "count", minimum=1)
-    size, hole = _check_hole(size, hole)
+    size, hole = check_hole(size, hole)
     seed = check_int(seed, "seed", minimum=0)
     rng = np.random.default_rng(seed)
     corners = rng.integers(0, size - hole + 1, size=(count, 2))
     return np.stack([square_mask(size, int(t), int(l), hole) for t, l in corners])
 
 
-def _check_pair(images, masks, images_name="images"):
+def check_pair(images, masks, images_name="images"):
     images = check_array(images, images_name, ndim=4)
     masks = check_array(masks, "masks", ndim=4)
     if masks.shape != images.shape[:3] + (1,):
@@ -122,20 +122,20 @@ def cut_holes(images, masks, fill: float = 0.0) -> np.ndarray:
            [1., 0., 1.],
            [1., 1., 1.]], dtype=float32)
     """
-    images, masks = _check_pair(images, masks)
+    images, masks = check_pair(images, masks)
     return np.where(masks == 1, np.asarray(fill, images.dtype), images)
 
 
 def with_mask_channel(masked, masks) -> np.ndarray:
     """The improved network's input: the masked image and the mask as a fourth
     channel, ``(n, h, w, 4)``."""
-    masked, masks = _check_pair(masked, masks, "masked")
+    masked, masks = check_pair(masked, masks, "masked")
     return np.concatenate([masked, masks.astype(masked.dtype)], axis=-1)
 
 
 def composite(masked, masks, prediction) -> np.ndarray:
     """Keep the known pixels, take the prediction inside the hole only."""
-    masked, masks = _check_pair(masked, masks, "masked")
+    masked, masks = check_pair(masked, masks, "masked")
     prediction = check_array(prediction, "prediction", ndim=4)
     if prediction.shape != masked.shape:
         raise ValueError(f"prediction must have shape {masked.shape}, got "
@@ -144,7 +144,7 @@ def composite(masked, masks, prediction) -> np.ndarray:
 
 def known_mean(masked, masks) -> np.ndarray:
     """Mean colour of each image's known pixels, shape ``(n, 1, 1, c)``."""
-    masked, masks = _check_pair(masked, masks, "masked")
+    masked, masks = check_pair(masked, masks, "masked")
     known = 1.0 - masks
     return ((masked * known).sum(axis=(1, 2), keepdims=True)
             / known.sum(axis=(1, 2), keepdims=True)).astype(masked.dtype)
@@ -174,7 +174,7 @@ def centre(images, mean, masks=None) -> np.ndarray:
                          "compute it with known_mean")
     out = images - mean + 0.5
     if masks is not None:
-        images, masks = _check_pair(images, masks, "images")
+        images, masks = check_pair(images, masks, "images")
         out = np.where(masks == 1, 0.5, out)
     return out.astype(images.dtype)
 

@@ -407,9 +407,9 @@ def forward_numpy(x, weights, *, output_activation: str = "relu") -> np.ndarray:
     if x.shape[1] != x.shape[2]:
         raise ValueError(f"x must hold square images, got shape {x.shape}")
     _check_build(x.shape[1], x.shape[3], output_activation)
-    from .weights import _check_weights
+    from .weights import check_weights
 
-    _check_weights(weights, x.shape[3])
+    check_weights(weights, x.shape[3])
     pre = {}
     for layer in ARTICLE_LAYERS:
         if layer.kind in ("conv", "convt"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..._validate import check_array, check_int
-from .holes import _check_pair
+from .holes import check_pair
 
 
 def weighted_mse(hole_weight: float = 1.0, known_weight: float = 1.0):
@@ -46,7 +46,7 @@ def _check_weight(value, name):
 
 def pack_targets(originals, masks) -> np.ndarray:
     """``(n, h, w, 4)``: the target image and its mask, for :func:`weighted_mse`."""
-    originals, masks = _check_pair(originals, masks, "originals")
+    originals, masks = check_pair(originals, masks, "originals")
     return np.concatenate([originals, masks.astype(originals.dtype)], axis=-1)
 
 

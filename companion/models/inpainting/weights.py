@@ -48,7 +48,7 @@ def _expected_shapes(in_channels: int) -> dict[str, tuple]:
     return shapes
 
 
-def _check_weights(weights, in_channels: int | None = None) -> int:
+def check_weights(weights, in_channels: int | None = None) -> int:
     """Check a weights dict; return the input depth its first kernel implies."""
     if not isinstance(weights, dict):
         raise TypeError("weights must be a dict {layer name: (kernel, bias)}, "
@@ -109,7 +109,7 @@ def load_weights(model, weights) -> None:
     load into a 3-channel one (``ValueError`` naming the layer).
     """
     framework = _framework(model)
-    _check_weights(weights)
+    check_weights(weights)
     if framework == "keras":
         for layer in ARTICLE_LAYERS:
             if layer.kind not in ("conv", "convt"):

@@ -173,15 +173,15 @@ def format_table(rows) -> str:
     return "\n".join(lines)
 
 
-def _check_variant(variant):
+def check_variant(variant):
     return check_choice(variant, "variant", VARIANTS)
 
 
-def _check_dtype(dtype):
+def check_dtype(dtype):
     return check_choice(dtype, "dtype", ("float32", "float64"))
 
 
-def _check_rate(value, name):
+def check_rate(value, name):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number, got {short_repr(value)}")
     if not 0.0 <= float(value) < 1.0:
@@ -189,7 +189,7 @@ def _check_rate(value, name):
     return float(value)
 
 
-def _check_nonneg(value, name):
+def check_nonneg(value, name):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number, got {short_repr(value)}")
     if float(value) < 0:

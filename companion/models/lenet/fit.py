@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..._validate import check_int
 from .. import training
-from .arch import _check_nonneg
+from .arch import check_nonneg
 
 
 def ema_decay(step: int, decay: float) -> float:
@@ -103,7 +103,7 @@ def fit_torch(model, x, y, *, epochs=4, batch_size=100, learning_rate=1e-3,
     dict as :func:`fit_keras`.
     """
     ema = _check_ema(ema)
-    l2 = _check_nonneg(l2, "l2")
+    l2 = check_nonneg(l2, "l2")
     import torch
 
     params = [p for p in model.parameters() if p.requires_grad] \

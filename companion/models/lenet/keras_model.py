@@ -5,10 +5,10 @@ from __future__ import annotations
 from ..._validate import check_int
 from .arch import (
     INPUT_SHAPES,
-    _check_dtype,
-    _check_nonneg,
-    _check_rate,
-    _check_variant,
+    check_dtype,
+    check_nonneg,
+    check_rate,
+    check_variant,
 )
 
 
@@ -35,11 +35,11 @@ def build_keras(variant="mnist", *, l2=0.0, dropout=0.5, num_classes=10,
         Layer names are those of :data:`WEIGHT_LAYERS` plus the pooling,
         flatten and dropout layers.
     """
-    variant = _check_variant(variant)
-    l2 = _check_nonneg(l2, "l2")
-    dropout = _check_rate(dropout, "dropout")
+    variant = check_variant(variant)
+    l2 = check_nonneg(l2, "l2")
+    dropout = check_rate(dropout, "dropout")
     num_classes = check_int(num_classes, "num_classes", minimum=1)
-    dtype = _check_dtype(dtype)
+    dtype = check_dtype(dtype)
     import keras
     from keras import layers
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..._validate import check_array
 from .arch import INPUT_SHAPES
-from .weights import _check_weights
+from .weights import check_weights
 
 
 def forward_numpy(x, weights, *, return_features=False):
@@ -30,7 +30,7 @@ def forward_numpy(x, weights, *, return_features=False):
     from ...layers import dense, flatten, relu
     from ...pooling import avg_pool2d, max_pool2d
 
-    variant = _check_weights(weights)
+    variant = check_weights(weights)
     x = check_array(x, "x", ndim=4)
     want = INPUT_SHAPES[variant]
     if x.shape[1:] != want:

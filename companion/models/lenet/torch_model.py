@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..._validate import check_choice, check_int
-from .arch import _check_dtype, _check_rate, _check_variant
+from .arch import check_dtype, check_rate, check_variant
 
 
 def build_torch(variant="mnist", *, dropout=0.5, num_classes=10,
@@ -26,11 +26,11 @@ def build_torch(variant="mnist", *, dropout=0.5, num_classes=10,
     -------
     torch.nn.Sequential
     """
-    variant = _check_variant(variant)
+    variant = check_variant(variant)
     init = check_choice(init, "init", ("keras", "torch"))
-    dropout = _check_rate(dropout, "dropout")
+    dropout = check_rate(dropout, "dropout")
     num_classes = check_int(num_classes, "num_classes", minimum=1)
-    dtype = _check_dtype(dtype)
+    dtype = check_dtype(dtype)
     from collections import OrderedDict
 
     import torch

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..._validate import check_array, short_repr
 from ..training import framework_of
-from .arch import WEIGHT_LAYERS, _check_dtype
+from .arch import WEIGHT_LAYERS, check_dtype
 
 
 def _variant_of(names) -> str:
@@ -69,12 +69,12 @@ def export_weights(model, dtype=None) -> dict:
                 k, first_dense = keras_k, False
             out[name] = (k, b)
     if dtype is not None:
-        dt = np.dtype(_check_dtype(dtype))
+        dt = np.dtype(check_dtype(dtype))
         out = {k: (w.astype(dt), b.astype(dt)) for k, (w, b) in out.items()}
     return out
 
 
-def _check_weights(weights) -> str:
+def check_weights(weights) -> str:
     if not isinstance(weights, dict):
         raise TypeError(f"weights must be a dict of name -> (kernel, bias), got "
                         f"{type(weights).__name__}; use export_weights(model)")
@@ -98,7 +98,7 @@ def load_weights(model, weights) -> None:
         flatten_order_to_torch,
     )
 
-    variant = _check_weights(weights)
+    variant = check_weights(weights)
     framework = framework_of(model)
     names = ([layer.name for layer in model.layers] if framework == "keras"
              else [name for name, _ in model.named_children()])

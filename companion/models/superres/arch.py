@@ -29,7 +29,7 @@ def residual_layers(depth: int) -> tuple[str, ...]:
             "upsample_residual")
 
 
-def _check_input_size(input_size):
+def check_input_size(input_size):
     if input_size is None:
         return None
     return as_pair(input_size, "input_size", minimum=1)
@@ -54,7 +54,7 @@ def _check_filters(filters):
     return tuple(check_int(f, "filters", minimum=1) for f in filters)
 
 
-def _check_options(variant, channels, options, builder):
+def check_options(variant, channels, options, builder):
     """The checked ``variant``, ``channels`` and options (defaults filled in)."""
     variant = check_choice(variant, "variant", VARIANTS)
     channels = check_int(channels, "channels", minimum=1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .arch import _check_input_size, _check_options
+from .arch import check_input_size, check_options
 
 
 def build_keras(variant: str = "article", *, channels: int = 3, input_size=None,
@@ -41,9 +41,9 @@ def build_keras(variant: str = "article", *, channels: int = 3, input_size=None,
         Compiled with Adam and the mean squared error (no "accuracy": it
         means nothing for a regression, see chapter 2's erratum).
     """
-    variant, channels, opts = _check_options(variant, channels, options,
+    variant, channels, opts = check_options(variant, channels, options,
                                              "build_keras")
-    size = _check_input_size(input_size)
+    size = check_input_size(input_size)
     import keras
     from keras import layers
 

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..._validate import check_array
 from .arch import ARTICLE_LAYERS
-from .weights import _check_weights
+from .weights import check_weights
 
 
 def forward_numpy(x, weights) -> np.ndarray:
@@ -40,7 +40,7 @@ def forward_numpy(x, weights) -> np.ndarray:
     from ...transposed import conv_transpose2d
 
     x = check_array(x, "x", ndim=4)
-    weights = _check_weights(weights)
+    weights = check_weights(weights)
     w = [tuple(np.asarray(a, dtype=x.dtype) for a in pair)
          for pair in weights.values()]
     if tuple(weights) == ARTICLE_LAYERS:

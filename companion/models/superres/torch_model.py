@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .arch import _check_options
+from .arch import check_options
 
 
 def build_torch(variant: str = "article", *, channels: int = 3, **options):
@@ -19,7 +19,7 @@ def build_torch(variant: str = "article", *, channels: int = 3, **options):
     torch.nn.Sequential
         Its convolutions, in order, are the Keras model's layers with weights.
     """
-    variant, channels, opts = _check_options(variant, channels, options,
+    variant, channels, opts = check_options(variant, channels, options,
                                              "build_torch")
     from torch import nn
 

@@ -58,7 +58,7 @@ def export_weights(model) -> dict:
     return out
 
 
-def _check_weights(weights) -> dict:
+def check_weights(weights) -> dict:
     if not isinstance(weights, dict) or not weights:
         raise TypeError(f"weights must be the dict export_weights returns "
                         f"(name -> (kernel, bias)), got {short_repr(weights)}")
@@ -82,7 +82,7 @@ def load_weights(model, weights) -> None:
     model of the same variant and sizes, in place."""
     from ...layouts import copy_kernel_to_torch
 
-    weights = _check_weights(weights)
+    weights = check_weights(weights)
     if framework_of(model) == "keras":
         layers = [layer for layer in model.layers if layer.weights]
         if [layer.name for layer in layers] != list(weights):

@@ -6,19 +6,19 @@ from __future__ import annotations
 from .layer_lists import (  # encoder_layers, toy_layers: for the examples
     BYTES_PER_VALUE,
     LayerRow,
-    _check_layers,
-    _check_shape,
+    check_layers,
+    check_shape,
     encoder_layers,  # noqa: F401
     toy_layers,  # noqa: F401
 )
 
 
-def _trace(layers, input_shape):
+def trace(layers, input_shape):
     """Output shape ``(h, w, c)`` of every layer, and each layer's input shape."""
     from ...shapes import conv_output_size, conv_transpose_output_size
 
-    layers = _check_layers(layers)
-    shape = _check_shape(input_shape, "input_shape")
+    layers = check_layers(layers)
+    shape = check_shape(input_shape, "input_shape")
     outs, ins = {}, {}
     for layer in layers:
         h, w, c = shape
@@ -89,7 +89,7 @@ def layer_table(layers, input_shape) -> list[LayerRow]:
     >>> [(r.output_shape, r.params) for r in rows]
     [((222, 222, 512), 14336), ((224, 224, 3), 13827)]
     """
-    layers, ins, outs = _trace(layers, input_shape)
+    layers, ins, outs = trace(layers, input_shape)
     rows = []
     for layer in layers:
         h, w, c_in = ins[layer.name]

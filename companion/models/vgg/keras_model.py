@@ -10,7 +10,7 @@ import keras
 import tensorflow as tf
 from keras import layers as kl
 
-from .arch import _trace
+from .arch import trace
 
 
 @keras.saving.register_keras_serializable(package="companion.vgg")
@@ -70,7 +70,7 @@ def build_keras(layers, input_shape, *, name: str = "vgg"):
         ``build_keras(toy_layers("conv"), (224, 224, 3))`` has the article's
         14,336 + 13,827 = 28,163 parameters (tests/test_models_vgg.py).
     """
-    layer_list, _, _ = _trace(layers, input_shape)
+    layer_list, _, _ = trace(layers, input_shape)
     argmax_pools = {x.source for x in layer_list if x.kind == "unpool"}
     inputs = keras.Input(shape=tuple(input_shape), name="input")
     x = inputs

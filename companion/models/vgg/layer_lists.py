@@ -77,7 +77,7 @@ def _check_activation(value, name):
     return value
 
 
-def _check_shape(shape, name, ndim=3):
+def check_shape(shape, name, ndim=3):
     if isinstance(shape, (str, bytes)) or not hasattr(shape, "__len__") \
             or len(shape) != ndim:
         raise ValueError(f"{name} must be a tuple of {ndim} ints (height, width, "
@@ -225,7 +225,7 @@ def toy_layers(kind: str = "conv", filters: int = 512,
             Layer("up", "upsample", kernel=2, block="dec")]
 
 
-def _check_layers(layers):
+def check_layers(layers):
     if not isinstance(layers, (list, tuple)) or not layers:
         raise ValueError(f"layers must be a non-empty list of Layer, got "
                          f"{short_repr(layers)}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..._validate import check_array
-from .arch import _trace
+from .arch import trace
 
 
 def forward_numpy(x, weights, *, layers) -> np.ndarray:
@@ -46,7 +46,7 @@ def forward_numpy(x, weights, *, layers) -> np.ndarray:
     from ...transposed import conv_transpose2d
 
     x = check_array(x, "x", ndim=4)
-    layers, _, _ = _trace(layers, x.shape[1:])
+    layers, _, _ = trace(layers, x.shape[1:])
     if not isinstance(weights, dict):
         raise TypeError(f"weights must be a dict name -> (kernel, bias), got "
                         f"{type(weights).__name__}")

@@ -12,7 +12,7 @@ from torch import nn
 
 from ..._validate import check_int
 from ...shapes import keras_same_to_torch, same_padding
-from .layer_lists import _check_layers
+from .layer_lists import check_layers
 
 
 class LayerNet(nn.Module):
@@ -101,6 +101,6 @@ def build_torch(layers, in_channels: int) -> LayerNet:
     LayerNet
         ``(n, c, h, w)`` in, NCHW out.
     """
-    layers = _check_layers(layers)
+    layers = check_layers(layers)
     in_channels = check_int(in_channels, "in_channels", minimum=1)
     return LayerNet(layers, in_channels)

@@ -14,7 +14,7 @@ SCHEDULES = ("constant", "exponential", "cosine")
 
 
 
-def _check_fit(x, y, epochs, batch_size, learning_rate, loss, schedule,
+def check_fit(x, y, epochs, batch_size, learning_rate, loss, schedule,
                decay_rate, alpha, validation, verbose):
     x = check_array(x, "x", ndim=4)
     if isinstance(loss, str):
@@ -64,7 +64,7 @@ def _check_targets(x, y, loss, name):
     return y
 
 
-def _line(epoch, epochs, history, seconds):
+def progress_line(epoch, epochs, history, seconds):
     parts = [f"epoch {epoch + 1}/{epochs}"]
     for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
         if history.get(key):
