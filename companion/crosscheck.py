@@ -12,7 +12,7 @@ GPU (so a GPU machine with a broken CUDA set-up cannot pass), and the default
 TensorFlow runs with soft device placement off (an op without a GPU kernel
 raises instead of quietly running on the CPU), TF32 is off in both frameworks
 (float32 results stay strict), and every result's device is checked. An
-operation listed in :data:`NO_GPU_KERNEL` is reported as "no GPU kernel"
+operation listed in ``NO_GPU_KERNEL`` is reported as "no GPU kernel"
 instead of being run.
 
 The checks themselves live next to the topics they test, in
@@ -56,7 +56,7 @@ NO_GPU = "no GPU kernel"
 
 
 def gpu_kernel_missing(framework: str, op: str, dtype) -> str | None:
-    """The fact from :data:`NO_GPU_KERNEL` if ``op`` has no GPU kernel for
+    """The fact from ``NO_GPU_KERNEL`` if ``op`` has no GPU kernel for
     ``dtype`` in ``framework``, else ``None``.
 
     Examples
@@ -81,7 +81,7 @@ class NoGPUError(RuntimeError):
 class Row:
     """One line of the table: our result against one framework on one device.
 
-    ``note`` is :data:`NO_GPU` for an operation that has no GPU kernel (then
+    ``note`` is ``NO_GPU`` for an operation that has no GPU kernel (then
     nothing ran and the errors are NaN).
     """
 

@@ -126,9 +126,14 @@ def normalise(number: str) -> str:
 
 def prose_only(markdown: str) -> str:
     """Markdown with code, addresses and markup removed; the prose and math stay."""
-    kept, fence = [], None
+    kept, fence, directives = [], None, []
     for line in markdown.splitlines():
         m = _FENCE_RE.match(line)
+        if fence is None and m and not m.group(2).strip() and directives \
+                and m.group(1) == directives[-1]:
+            directives.pop()  # a bare fence that closes an open directive
+            kept.append("")
+            continue
         if fence is None and m:
             info = m.group(2)
             is_code = bool(_CODE_FENCE_INFO.match(info)) and not (
@@ -139,6 +144,7 @@ def prose_only(markdown: str) -> str:
             if is_code:
                 fence = m.group(1)
                 continue
+            directives.append(m.group(1))
             kept.append("")  # a directive's opening line: its argument is markup
             continue
         if fence is not None:
@@ -247,6 +253,26 @@ def _bare(token: str) -> str:
     return normalise(NUMBER_RE.match(token.lstrip("+-−")).group(1))
 
 
+def _worked_answers(notebook_name: str) -> set[str]:
+    """The worked answers that the exercises of a notebook's chapter state in
+    their solutions (``Exercise.worked``): ``tests/test_exercises.py`` asserts
+    that each one passes the exercise's own check, so they are backed."""
+    prefix = notebook_name.split("_")[0]
+    chapter = "appendix" if prefix == "appendix" else f"ch{int(prefix[:2])}" \
+        if prefix[:2].isdigit() else None
+    if chapter is None:
+        return set()
+    from companion.exercises import all_exercises
+
+    found = set()
+    for name, exercise in all_exercises().items():
+        if name.split(".")[0] == chapter:
+            for fragment in getattr(exercise, "worked", ()):
+                found |= {_bare(t) for t in re.findall(r"-?\d[\d,]*(?:\.\d+)?",
+                                                         fragment)}
+    return found
+
+
 def unbacked(book_dir, claims_file=None) -> list[Claim]:
     """The tokens of every page in ``book_dir`` that nothing backs."""
     book_dir = pathlib.Path(book_dir)
@@ -258,7 +284,8 @@ def unbacked(book_dir, claims_file=None) -> list[Claim]:
     }
     missing: list[Claim] = []
     for name, nb in notebooks.items():
-        backed = _notebook_backing(nb) | quoted.get(name, set()) | everywhere
+        backed = (_notebook_backing(nb) | quoted.get(name, set()) | everywhere
+                  | _worked_answers(name))
         for index, cell in enumerate(nb["cells"]):
             if cell["cell_type"] != "markdown":
                 continue

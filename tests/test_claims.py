@@ -146,6 +146,12 @@ def test_md_pages_are_backed_only_by_the_notebooks_claims_toml_names(tmp_path):
         ("```{note}\nInside a note 0.75 counts.\n```", ["0.75"]),
         ("[a link](https://arxiv.org/abs/1603.07285) and conv2d, fc1", []),
         (":width: 80%\n\n32 second-layer maps", []),
+        # a directive closed by a bare fence (sphinx-exercise's solution-start):
+        # the prose after it counts, it is not read as the start of code
+        ("````{solution-start} ch1-x\n:class: dropdown\n````\nso 3.75 it is",
+         ["3.75"]),
+        ("```{note}\nfirst 0.5\n```\n```\nlr = 0.001\n```\nthen 0.25",
+         ["0.5", "0.25"]),
     ],
 )
 def test_tokens(markdown, expected):

@@ -46,12 +46,12 @@ trains in seconds):
   ``Conv2DTranspose(3, 3)`` (224 to 222 to 224) and ``MaxPool2D(2)`` then
   ``UpSampling2D(2)``.
 
-Modules: :mod:`.layer_lists`, :mod:`.arch` (tables), :mod:`.keras_model`
+Modules: ``layer_lists``, ``arch`` (tables), ``keras_model``
 (with SegNet's Keras layers :class:`MaxPoolWithArgmax2D` and
-:class:`MaxUnpool2D`), :mod:`.torch_model` (:class:`LayerNet`),
-:mod:`.weights`, :mod:`.numpy_model`. The classes are defined once, at module
-level, so ``isinstance`` holds across builds; :mod:`.keras_model` and
-:mod:`.torch_model` import their framework, so this package loads them on
+:class:`MaxUnpool2D`), ``torch_model`` (:class:`LayerNet`),
+``weights``, ``numpy_model``. The classes are defined once, at module
+level, so ``isinstance`` holds across builds; ``keras_model`` and
+``torch_model`` import their framework, so this package loads them on
 first use of one of their names.
 """
 

@@ -53,6 +53,7 @@ class LayerNet(nn.Module):
             channels[layer.name] = c
 
     def forward(self, x):
+        """Run the layer list on an NCHW batch ``x``; return the last output."""
         seen, indices, sizes = {}, {}, {}
         for layer in self.layers:
             if layer.kind == "conv":
