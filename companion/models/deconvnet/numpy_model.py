@@ -36,8 +36,9 @@ def forward_numpy(x, weights, *, return_activations=False):
     ndarray of shape ``(n, 10)``: the logits, or with ``return_activations``
     a dict of ndarrays: ``relu1 (n, 24, 24, c1)``, ``pool1 (n, 12, 12, c1)``,
     ``switch1`` (argmax positions of ``pool1``, as
-    :func:`companion.pooling.max_pool2d` returns them), ``relu2
-    (n, 8, 8, c2)``, ``pool2 (n, 4, 4, c2)``, ``switch2`` and ``logits``.
+    :func:`companion.pooling.max_pool2d` returns them),
+    ``relu2 (n, 8, 8, c2)``, ``pool2 (n, 4, 4, c2)``, ``switch2`` and
+    ``logits``.
     """
     from ...conv import conv2d
     from ...layers import dense, flatten, relu

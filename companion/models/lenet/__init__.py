@@ -11,12 +11,12 @@ with layer names shared so that weights move between them:
   32@5x5 SAME + ReLU, 2 x 2 max pool, conv 64@5x5 SAME + ReLU, 2 x 2 max pool,
   dense 512 + ReLU, dropout 0.5, dense 10 (logits).
 
-Modules: :mod:`.arch` (:func:`lenet5_table`, :func:`layer_table`,
-:func:`format_table`), :mod:`.keras_model` (:func:`build_keras`),
-:mod:`.torch_model` (:func:`build_torch`), :mod:`.weights`
+Modules: ``arch`` (:func:`lenet5_table`, :func:`layer_table`,
+:func:`format_table`), ``keras_model`` (:func:`build_keras`),
+``torch_model`` (:func:`build_torch`), ``weights``
 (:func:`export_weights`, :func:`load_weights`, :func:`copy_weights`: the
 companion's layout, channels-last kernels and Keras' flatten order),
-:mod:`.numpy_model` (:func:`forward_numpy`) and :mod:`.fit`
+``numpy_model`` (:func:`forward_numpy`) and ``fit``
 (:func:`fit_keras`, :func:`fit_torch`: Adam, L2 on the kernels, a staircase
 exponential learning-rate decay and a moving average of the weights).
 TensorFlow, Keras and PyTorch are imported inside the functions only.

@@ -32,7 +32,7 @@ def build_keras(variant="mnist", *, l2=0.0, dropout=0.5, num_classes=10,
     -------
     keras.Model
         Input ``(n, h, w, 1)`` channels-last; output logits ``(n, num_classes)``.
-        Layer names are those of :data:`WEIGHT_LAYERS` plus the pooling,
+        Layer names are those of ``WEIGHT_LAYERS`` plus the pooling,
         flatten and dropout layers.
     """
     variant = check_variant(variant)

@@ -15,7 +15,7 @@ def build_torch(variant="mnist", *, dropout=0.5, num_classes=10,
     TensorFlow pads 2 on every side and ``padding=2`` is an exact port; the
     2 x 2 pools need no padding on 28 and 14. L2 is not part of a PyTorch
     model: :func:`fit_torch` adds it to the loss. Module names follow
-    :data:`WEIGHT_LAYERS`.
+    ``WEIGHT_LAYERS``.
 
     ``init="keras"`` (the default) draws the kernels as Keras does,
     Glorot-uniform with zero biases, so that both frameworks start from the

@@ -110,6 +110,10 @@ __all__ = [
 
 def __getattr__(name):
     if name in _LAZY:
+        if _LAZY[name] == "keras_model":
+            from ...utils import quiet_tensorflow
+
+            quiet_tensorflow()  # before TensorFlow's C++ start-up log
         module = importlib.import_module(f"{__name__}.{_LAZY[name]}")
         return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
