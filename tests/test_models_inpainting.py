@@ -664,3 +664,34 @@ def test_chapter_5_learned_inpainter_meets_the_target():
     assert worst > 0.5
     assert worst <= mean
     assert wins >= 70
+
+
+def test_torch_class_is_defined_once_across_builds():
+    """The module is a module-level class: isinstance holds across builds."""
+    from companion.models.inpainting.torch_model import InpaintingAutoencoder
+
+    a, b = ip.build_torch(36), ip.build_torch(44, in_channels=4)
+    assert type(a) is type(b) is InpaintingAutoencoder
+    assert isinstance(b, type(a))
+
+
+def test_fit_keras_is_the_shared_loop_with_the_masked_loss(monkeypatch):
+    """inpainting.fit_keras trains through companion.models.training.fit_keras."""
+    from companion.models import training
+
+    seen = {}
+
+    def fake(model, x, y, **options):
+        seen.update(options, x=x, y=y)
+        return {"progress": [(1, 0.5)]}
+
+    monkeypatch.setattr(training, "fit_keras", fake)
+    x = np.random.default_rng(0).random((4, 36, 36, 3))
+    m = np.zeros((4, 36, 36, 1))
+    m[:, 10:20, 10:20] = 1
+    out = ip.fit_keras("model", x, x, m, hole_weight=5.0, cosine_decay=True,
+                       log=None)
+    assert out == [(1, 0.5)]
+    assert seen["schedule"] == "cosine" and seen["alpha"] == 0.05
+    assert seen["seed"] is None and seen["y"].shape == (4, 36, 36, 4)
+    assert seen["loss"].__name__ == "weighted_mse_5_1"

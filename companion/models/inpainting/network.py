@@ -53,7 +53,8 @@ ARTICLE_LAYERS = (
     Layer("up3", "up"), Layer("concat3", "concat", skip="conv2"),
     Layer("convt5", "convt", 32, 3), Layer("convt6", "convt", 3, 3),
 )
-_LAST = ARTICLE_LAYERS[-1].name
+#: The last layer: no LeakyReLU after it, the output activation instead.
+LAST_LAYER = ARTICLE_LAYERS[-1].name
 
 
 class TraceRow(NamedTuple):
@@ -279,7 +280,7 @@ def build_keras(size: int = ARTICLE_SIZE, *, in_channels: int = 3,
     for layer in ARTICLE_LAYERS:
         if layer.kind in ("conv", "convt"):
             cls = layers.Conv2D if layer.kind == "conv" else layers.Conv2DTranspose
-            last = layer.name == _LAST
+            last = layer.name == LAST_LAYER
             x = cls(layer.filters, layer.kernel, padding="valid", name=layer.name,
                     activation=output_activation if last else None)(x)
             pre[layer.name] = x
@@ -307,53 +308,9 @@ def build_torch(size: int = ARTICLE_SIZE, *, in_channels: int = 3,
     Keras model's weights into it (or back).
     """
     size, in_channels = _check_build(size, in_channels, output_activation)
-    import torch
-    from torch import nn
+    from .torch_model import InpaintingAutoencoder
 
-    class InpaintingAutoencoder(nn.Module):
-        def __init__(self):
-            super().__init__()
-            channels = {}
-            c = in_channels
-            for layer in ARTICLE_LAYERS:
-                if layer.kind == "conv":
-                    self.add_module(layer.name,
-                                    nn.Conv2d(c, layer.filters, layer.kernel))
-                    c = layer.filters
-                elif layer.kind == "convt":
-                    self.add_module(layer.name, nn.ConvTranspose2d(
-                        c, layer.filters, layer.kernel))
-                    c = layer.filters
-                elif layer.kind == "concat":
-                    c = c + channels[layer.skip]
-                channels[layer.name] = c
-            self.output_activation = output_activation
-
-        def forward(self, x, shapes=None):
-            """``shapes``, a dict, receives each layer's ``(h, w, c)``."""
-            pre = {}
-            for layer in ARTICLE_LAYERS:
-                if layer.kind in ("conv", "convt"):
-                    x = getattr(self, layer.name)(x)
-                    pre[layer.name] = x
-                    if layer.name != _LAST:
-                        x = nn.functional.leaky_relu(x, ALPHA)
-                elif layer.kind == "pool":
-                    x = nn.functional.max_pool2d(x, 2)
-                elif layer.kind == "up":
-                    x = nn.functional.interpolate(x, scale_factor=2,
-                                                  mode="nearest")
-                else:
-                    x = torch.cat([x, pre[layer.skip]], dim=1)
-                if shapes is not None:
-                    shapes[layer.name] = (x.shape[2], x.shape[3], x.shape[1])
-            if self.output_activation == "relu":
-                x = torch.relu(x)
-            elif self.output_activation == "sigmoid":
-                x = torch.sigmoid(x)
-            return x
-
-    return InpaintingAutoencoder()
+    return InpaintingAutoencoder(in_channels, output_activation)
 
 
 def conv_transpose_valid(x, w, b=None):
@@ -418,7 +375,7 @@ def forward_numpy(x, weights, *, output_activation: str = "relu") -> np.ndarray:
             op = conv2d if layer.kind == "conv" else conv_transpose_valid
             x = op(x, kernel, bias)
             pre[layer.name] = x
-            if layer.name != _LAST:
+            if layer.name != LAST_LAYER:
                 x = np.where(x > 0, x, ALPHA * x)
         elif layer.kind == "pool":
             x = max_pool2d(x, 2)

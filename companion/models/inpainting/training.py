@@ -55,7 +55,8 @@ def fit_keras(model, inputs, originals, masks, *, hole_weight: float = 1.0,
               learning_rate: float = 1e-3, cosine_decay: bool = False,
               log_every: int | None = None, log=print,
               steps_per_execution: int = 1):
-    """Compile ``model`` with Adam and :func:`weighted_mse`, and train it.
+    """Compile ``model`` with Adam and :func:`weighted_mse`, and train it:
+    :func:`companion.models.training.fit_keras` with the masked loss.
 
     Parameters
     ----------
@@ -83,7 +84,7 @@ def fit_keras(model, inputs, originals, masks, *, hole_weight: float = 1.0,
     -------
     list of (step, running loss) pairs, one per logged line.
     """
-    import keras
+    from ..training import fit_keras as fit
 
     inputs = check_array(inputs, "inputs", ndim=4)
     y = pack_targets(originals, masks)
@@ -92,32 +93,17 @@ def fit_keras(model, inputs, originals, masks, *, hole_weight: float = 1.0,
                          f"{len(y)}; pass one target per input")
     epochs = check_int(epochs, "epochs", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    per_epoch = -(-len(y) // batch_size)
-    total = epochs * per_epoch
-    every = per_epoch if log_every is None else check_int(
+    if log is not None and not callable(log):
+        raise TypeError(f"log must be a callable or None, got {log!r}")
+    every = -(-len(y) // batch_size) if log_every is None else check_int(
         log_every, "log_every", minimum=1)
-    steps_per_execution = check_int(steps_per_execution, "steps_per_execution",
-                                    minimum=1)
-    rate = learning_rate
-    if cosine_decay:
-        rate = keras.optimizers.schedules.CosineDecay(learning_rate, total,
-                                                      alpha=0.05)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=rate),
+    history = fit(model, inputs, y, epochs=epochs, batch_size=batch_size,
+                  seed=None, verbose=log is print, learning_rate=learning_rate,
                   loss=weighted_mse(hole_weight, known_weight),
-                  steps_per_execution=steps_per_execution)
-    history = []
-
-    class Progress(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.epoch = epoch
-
-        def on_train_batch_end(self, batch, logs=None):
-            step = self.epoch * per_epoch + batch + 1
-            if step % every == 0 or step == total:
-                history.append((step, float(logs["loss"])))
-                if log is not None:
-                    log(f"step {step:4d}/{total}  loss {logs['loss']:.5f}")
-
-    model.fit(inputs, y, batch_size=batch_size, epochs=epochs, shuffle=True,
-              verbose=0, callbacks=[Progress()])
-    return history
+                  schedule="cosine" if cosine_decay else "constant", alpha=0.05,
+                  log_every=every, steps_per_execution=steps_per_execution)
+    total = epochs * -(-len(y) // batch_size)
+    if log is not None and log is not print:  # print has already had them
+        for step, loss in history["progress"]:
+            log(f"step {step:4d}/{total}  loss {loss:.5f}")
+    return history["progress"]
