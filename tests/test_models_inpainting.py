@@ -695,3 +695,7 @@ def test_fit_keras_is_the_shared_loop_with_the_masked_loss(monkeypatch):
     assert seen["schedule"] == "cosine" and seen["alpha"] == 0.05
     assert seen["seed"] is None and seen["y"].shape == (4, 36, 36, 4)
     assert seen["loss"].__name__ == "weighted_mse_5_1"
+    ip.fit_keras("model", x, x, m, log=print)
+    assert seen["log"] is print and seen["verbose"]
+    with pytest.raises(TypeError, match="log must be a callable"):
+        ip.fit_keras("model", x, x, m, log="print")

@@ -150,6 +150,13 @@ def test_fit_keras_trains_and_reports(capsys):
     hist = T.fit_keras(model, x, y, epochs=2, batch_size=4, log_every=3,
                        verbose=False, seed=None)
     assert [s for s, _ in hist["progress"]] == [3, 6, 8]  # and the last step
+    lines = []
+    T.fit_keras(model, x, y, epochs=1, batch_size=4, log_every=2, seed=None,
+                log=lines.append)
+    assert [line.split()[:2] for line in lines] == [["step", "2/4"],
+                                                    ["step", "4/4"]]
+    with pytest.raises(TypeError, match="log must be callable, got 'print'"):
+        T.fit_keras(model, x, y, epochs=1, log="print")
 
 
 def test_fit_argument_errors():

@@ -132,11 +132,6 @@ class Exercise:
     rtol: float = 1e-6
     atol: float = 1e-8
 
-    @property
-    def wrong_examples(self) -> list:
-        """The wrong answers of ``mistakes``."""
-        return [m.answer for m in self.mistakes]
-
     def check(self, answer) -> Verdict:
         """Compare ``answer`` with the expected value and explain the result."""
         if answer is Ellipsis or answer is None:
@@ -196,11 +191,6 @@ class CodeExercise:
     rtol: float = 1e-6
     atol: float = 1e-8
     worked: tuple[str, ...] = ()
-
-    @property
-    def wrong_examples(self) -> list:
-        """The wrong functions of ``mistakes``."""
-        return [m.answer for m in self.mistakes]
 
     def check(self, function, seed=None) -> Verdict:
         """Run ``function`` on fresh random inputs and explain the result.

@@ -8,18 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def _epoch_logger(log, epochs):
-    import keras
-
-    class EpochLog(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            if log is not None:
-                log(f"epoch {epoch + 1}/{epochs}  loss {logs['loss']:.5f}")
-
-    return EpochLog()
-
-
 # --- LeNet (chapter 1) -----------------------------------------------------------
 
 def lenet_train(x, y, *, epochs, batch_size, learning_rate, decay_rate, l2, log):
@@ -42,11 +30,12 @@ def lenet_logits(model, x) -> np.ndarray:
 def superres_train(lr, hr, *, epochs, batch_size, log):
     """The article's network (two Conv2DTranspose k=2, s=2, then a 3x3 conv)."""
     from ..models import superres
+    from ..models.training import fit_keras
 
     model = superres.build_keras("article", input_size=lr.shape[1:3])
-    history = model.fit(lr, hr, epochs=epochs, batch_size=batch_size, verbose=0,
-                        callbacks=[_epoch_logger(log, epochs)])
-    return model, history.history["loss"]
+    history = fit_keras(model, lr, hr, epochs=epochs, batch_size=batch_size,
+                        seed=None, verbose=log is not None, log=log or print)
+    return model, history["loss"]
 
 
 def superres_predict(model, lr) -> np.ndarray:
@@ -69,16 +58,15 @@ def psnr_ssim(reference, test) -> tuple[float, float]:
 
 def vgg_train(x, *, kind, widths, convs, epochs, batch_size, learning_rate, log):
     """VGG-16 encoder + the ``kind`` decoder (sigmoid output), MSE, Adam."""
-    import keras
-
     from ..models import vgg
+    from ..models.training import fit_keras
 
     layers = vgg.autoencoder_layers(kind, widths, convs, final_activation="sigmoid")
     model = vgg.build_keras(layers, x.shape[1:], name=f"vgg_{kind}_autoencoder")
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
-    history = model.fit(x, x, epochs=epochs, batch_size=batch_size, verbose=0,
-                        callbacks=[_epoch_logger(log, epochs)])
-    return model, history.history["loss"]
+    history = fit_keras(model, x, x, epochs=epochs, batch_size=batch_size, seed=None,
+                        learning_rate=learning_rate, verbose=log is not None,
+                        log=log or print)
+    return model, history["loss"]
 
 
 def vgg_predict(model, x) -> np.ndarray:

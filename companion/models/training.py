@@ -109,7 +109,8 @@ def fit_keras(model, x, y, *, epochs: int, batch_size: int = 32, seed=0,
               verbose: bool = True, learning_rate: float = 1e-3, loss="mse",
               schedule: str = "constant", decay_rate: float = 1.0,
               alpha: float = 0.0, validation=None, callbacks=(),
-              log_every: int | None = None, steps_per_execution: int = 1) -> dict:
+              log_every: int | None = None, steps_per_execution: int = 1,
+              log=print) -> dict:
     """Compile ``model`` with Adam and ``loss``, and train it with ``model.fit``.
 
     Parameters
@@ -128,6 +129,8 @@ def fit_keras(model, x, y, *, epochs: int, batch_size: int = 32, seed=0,
         generators as the caller seeded them.
     verbose : bool
         Print one progress line per epoch (or every ``log_every`` steps).
+    log : callable
+        Receives each progress line when ``verbose`` (``print`` by default).
     learning_rate : float
         Adam's step size at the start.
     loss : ``"mse"``, ``"cross_entropy"`` or a Keras loss callable
@@ -167,6 +170,8 @@ def fit_keras(model, x, y, *, epochs: int, batch_size: int = 32, seed=0,
                         f"{type(model).__name__}; use fit_torch")
     if seed is not None:
         seed = check_int(seed, "seed", minimum=0)
+    if not callable(log):
+        raise TypeError(f"log must be callable, got {short_repr(log)}")
     every = None if log_every is None else check_int(log_every, "log_every",
                                                      minimum=1)
     steps_per_execution = check_int(steps_per_execution, "steps_per_execution",
@@ -208,7 +213,7 @@ def fit_keras(model, x, y, *, epochs: int, batch_size: int = 32, seed=0,
             if every is not None and (step % every == 0 or step == total):
                 history["progress"].append((step, float(logs["loss"])))
                 if verbose:
-                    print(f"step {step:4d}/{total}  loss {logs['loss']:.5f}")
+                    log(f"step {step:4d}/{total}  loss {logs['loss']:.5f}")
 
         def on_epoch_end(self, epoch, logs=None):
             for key in history:
@@ -218,8 +223,8 @@ def fit_keras(model, x, y, *, epochs: int, batch_size: int = 32, seed=0,
                 history["progress"].append(((epoch + 1) * per_epoch,
                                             history["loss"][-1]))
                 if verbose:
-                    print(progress_line(epoch, epochs, history,
-                                time.perf_counter() - start))
+                    log(progress_line(epoch, epochs, history,
+                                      time.perf_counter() - start))
 
     if seed is not None:
         keras.utils.set_random_seed(seed)

@@ -98,12 +98,9 @@ def fit_keras(model, inputs, originals, masks, *, hole_weight: float = 1.0,
     every = -(-len(y) // batch_size) if log_every is None else check_int(
         log_every, "log_every", minimum=1)
     history = fit(model, inputs, y, epochs=epochs, batch_size=batch_size,
-                  seed=None, verbose=log is print, learning_rate=learning_rate,
+                  seed=None, verbose=log is not None, log=log or print,
+                  learning_rate=learning_rate,
                   loss=weighted_mse(hole_weight, known_weight),
                   schedule="cosine" if cosine_decay else "constant", alpha=0.05,
                   log_every=every, steps_per_execution=steps_per_execution)
-    total = epochs * -(-len(y) // batch_size)
-    if log is not None and log is not print:  # print has already had them
-        for step, loss in history["progress"]:
-            log(f"step {step:4d}/{total}  loss {loss:.5f}")
     return history["progress"]
