@@ -21,7 +21,9 @@ def build_keras(variant="mnist", *, l2=0.0, dropout=0.5, num_classes=10,
     variant : ``"mnist"`` or ``"lenet5"``
     l2 : float
         L2 factor on every kernel (``kernel_regularizer``): the loss gains
-        ``l2 * sum(w ** 2)`` per kernel, like the article's ``get_weight``.
+        ``l2 * sum(w ** 2)`` per kernel (Keras' ``L2(l2)``). The article's
+        ``get_weight`` uses TensorFlow 1's ``l2_regularizer(r)``, which adds
+        ``r * sum(w ** 2) / 2``: ``l2`` is half the article's ``REGULARIZER``.
     dropout : float
         Dropout rate before the logits of ``"mnist"`` (ignored for LeNet-5).
     num_classes : int
