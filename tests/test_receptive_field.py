@@ -50,3 +50,32 @@ def test_the_mnist_network_receptive_fields_are_those_chapter_1_quotes():
 def test_the_recurrence_holds_for_strided_stacks():
     layers = [(3, 1), (2, 2), (3, 1), (3, 1), (2, 2), (3, 1)]
     assert recurrence(layers) == measured(layers, size=64)
+
+
+def dilated_support(dilations, size=65):
+    """Which input pixels reach the centre output of a stack of 3x3 convolutions."""
+    from torch import nn
+
+    layers = []
+    for d in dilations:
+        conv = nn.Conv2d(1, 1, 3, padding=d, dilation=d, bias=False)
+        nn.init.constant_(conv.weight, 1.0)
+        layers.append(conv)
+    x = torch.zeros(1, 1, size, size, requires_grad=True)
+    nn.Sequential(*layers)(x)[0, 0, size // 2, size // 2].backward()
+    return (x.grad[0, 0] != 0).numpy()
+
+
+def test_chapter_5s_dilated_stack_sees_every_pixel_of_its_47_pixel_window():
+    seen = dilated_support([1, 2, 4, 8, 4, 2, 1, 1])
+    rows, cols = seen.nonzero()
+    assert rows.max() - rows.min() + 1 == 47 == cols.max() - cols.min() + 1
+    assert seen[rows.min():rows.max() + 1, cols.min():cols.max() + 1].all()
+
+
+def test_dilations_that_share_a_factor_leave_a_grid_of_unseen_pixels():
+    seen = dilated_support([2, 4, 8])
+    rows, cols = seen.nonzero()
+    window = seen[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+    assert window.mean() < 0.5  # most pixels of the window never reach the output
+    assert not window[1::2].any()  # every odd row is missed: a grid
