@@ -10,7 +10,11 @@ every page, for every term it uses:
 * the term is taught on an earlier page, or on this page in the cell of the
   first use (so no use comes before the teaching);
 * pages listed in ``preview_pages`` (the intro, which names what the course
-  will teach) may use a term before it is taught, but link it like any page.
+  will teach) may use a term before it is taught, but link it like any page;
+* cells listed in ``preview_cells`` (a chapter's opening overview) may name a
+  term that a later cell of the same page teaches, linked; the first use
+  outside them must then be in the teaching cell. A term taught on a later
+  page is no more allowed there than anywhere else.
 
 What counts as prose, and what is skipped as code, math or an address: see
 ``prose_mask``. A longer form shadows the shorter ones inside it:
@@ -29,7 +33,6 @@ import pathlib
 import re
 from dataclasses import dataclass
 
-import pytest
 import tomllib
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -88,10 +91,17 @@ class Term:
 
 
 def load_terms(path=TERMS_FILE):
+    terms, previews, _ = load_terms_file(path)
+    return terms, previews
+
+
+def load_terms_file(path=TERMS_FILE):
+    """(terms, preview pages, preview cells as "page#cell-id") of the terms list."""
     data = tomllib.loads(pathlib.Path(path).read_text())
     terms = [Term(t["name"], tuple(t["forms"]), t["taught"], tuple(t.get("not", ())))
              for t in data["term"]]
-    return terms, tuple(data.get("preview_pages", ()))
+    return (terms, tuple(data.get("preview_pages", ())),
+            frozenset(data.get("preview_cells", ())))
 
 
 def glossary_entries(path=BOOK / "glossary.md"):
@@ -152,7 +162,8 @@ def uses_in(text, terms, cell_index=0, cell_id=None):
             for m in re.finditer(re.escape(phrase.lower()), masked):
                 masked = masked[:m.start()] + "\0" * (m.end() - m.start()) + masked[m.end():]
     for form, term in forms:
-        for m in re.finditer(rf"(?<![\w-]){form.lower()}(?![\w-])", masked):
+        pattern = form.lower().replace(" ", r"\s+")
+        for m in re.finditer(rf"(?<![\w-]){pattern}(?![\w-])", masked):
             found.append(Use(term.name, cell_index, cell_id, m.start(), m.end(), False,
                              text[m.start():m.end()]))
             masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
@@ -160,10 +171,12 @@ def uses_in(text, terms, cell_index=0, cell_id=None):
     return sorted(found, key=lambda u: u.start)
 
 
-def first_uses(path, terms):
-    """{term name: its first Use on the page}."""
+def first_uses(path, terms, skip_cells=()):
+    """{term name: its first Use on the page}, ignoring the cells ``skip_cells``."""
     first = {}
     for index, (cell_id, text) in enumerate(page_cells(path)):
+        if cell_id in skip_cells:
+            continue
         for use in uses_in(text, terms, index, cell_id):
             first.setdefault(use.term, use)
     return first
@@ -178,7 +191,7 @@ def page_path(stem, book=BOOK):
 
 def problems(book=BOOK, root=ROOT, terms_file=TERMS_FILE):
     """Every violation of the rules above, as readable lines."""
-    terms, previews = load_terms(terms_file)
+    terms, previews, preview_cells = load_terms_file(terms_file)
     order = [p for p in toc_pages(root) if p not in NOT_CHECKED]
     rank = {p: i for i, p in enumerate(order)}
     out = []
@@ -188,6 +201,8 @@ def problems(book=BOOK, root=ROOT, terms_file=TERMS_FILE):
             out.append(f"{t.name}: taught on {t.page}, which is not a checked page")
     for stem in order:
         path = page_path(stem, book)
+        overview = {c.split("#", 1)[1] for c in preview_cells
+                    if c.split("#", 1)[0] == path.name}
         for name, use in first_uses(path, terms).items():
             term = next((t for t in terms if t.name == name), None)
             where = f"{path.name} cell [{use.cell_index}] ({use.cell_id})"
@@ -203,9 +218,13 @@ def problems(book=BOOK, root=ROOT, terms_file=TERMS_FILE):
             if rank[stem] < rank[taught_stem]:
                 out.append(f"{where}: uses {name!r} ({use.text!r}) before "
                            f"{term.page} teaches it")
-            elif stem == taught_stem and term.cell is not None and use.cell_id != term.cell:
-                out.append(f"{where}: first use of {name!r} ({use.text!r}) is not in "
-                           f"the cell that teaches it, {term.cell}")
+            elif stem == taught_stem and term.cell is not None:
+                if use.cell_id in overview and use.cell_id != term.cell:
+                    use = first_uses(path, terms, overview - {term.cell}).get(name, use)
+                if use.cell_id != term.cell:
+                    out.append(f"{path.name} cell [{use.cell_index}] ({use.cell_id}): "
+                               f"first use of {name!r} ({use.text!r}) is not in the "
+                               f"cell that teaches it, {term.cell}")
     return out
 
 
@@ -233,8 +252,8 @@ def test_every_page_links_first_uses_and_uses_only_taught_terms():
 
 # The checker itself, on small made-up books.
 
-def _book(tmp_path, pages, terms, previews=()):
-    (tmp_path / "book").mkdir()
+def _book(tmp_path, pages, terms, previews=(), preview_cells=()):
+    (tmp_path / "book").mkdir(parents=True)
     toc = "format: jb-book\nroot: book/intro\nparts:\n  - chapters:\n"
     (tmp_path / "book" / "intro.md").write_text("# Intro\n")
     for stem, cells in pages:
@@ -244,7 +263,8 @@ def _book(tmp_path, pages, terms, previews=()):
         (tmp_path / "book" / f"{stem}.ipynb").write_text(json.dumps(nb))
         toc += f"      - file: book/{stem}\n"
     (tmp_path / "_toc.yml").write_text(toc)
-    lines = [f"preview_pages = {list(previews)!r}"]
+    lines = [f"preview_pages = {list(previews)!r}",
+             f"preview_cells = {list(preview_cells)!r}"]
     for name, forms, taught in terms:
         lines += ["[[term]]", f"name = {name!r}", f"forms = {list(forms)!r}",
                   f"taught = {taught!r}"]
@@ -286,8 +306,8 @@ def test_a_use_before_the_teaching_cell_fails(tmp_path):
 
 
 def test_code_math_and_longer_terms_are_not_uses(tmp_path):
-    text = ("`stride=2`, $stride$, [stride](x.md) and ```\nstride\n```\n"
-            "a strided convolution")
+    text = ("`stride=2`, $stride$, [stride](x.md) and\n```python\nstride = 2\n```\n"
+            "# Stride\na strided convolution")
     terms = [STRIDE, ("Strided convolution", ["strided convolutions?"], "a.ipynb#c0")]
     assert [u.term for u in uses_in(text, [Term(n, tuple(f), t) for n, f, t in terms])] \
         == ["Strided convolution"]
@@ -307,6 +327,24 @@ def test_the_preview_page_may_use_a_term_early_but_must_link_it(tmp_path):
     assert problems(**book) == []
     intro.write_text("# Intro\nAll about strides.\n")
     assert len(problems(**book)) == 1
+
+
+def test_an_overview_cell_may_name_what_its_page_teaches_later(tmp_path):
+    pages = [("a", ["Here: {term}`strides <Stride>`.", "The {term}`stride <Stride>` is..."])]
+    book = _book(tmp_path, pages, [("Stride", ["strides?"], "a.ipynb#c1")],
+                 preview_cells=["a.ipynb#c0"])
+    assert problems(**book) == []
+    book = _book(tmp_path / "x", pages, [("Stride", ["strides?"], "a.ipynb#c1")])
+    assert len(problems(**book)) == 1  # without the overview exemption
+
+
+def test_an_overview_cell_may_not_name_what_a_later_page_teaches(tmp_path):
+    pages = [("a", ["Here: {term}`strides <Stride>`."]),
+             ("b", ["The {term}`stride <Stride>` is the step."])]
+    book = _book(tmp_path, pages, [("Stride", ["strides?"], "b.ipynb#c0")],
+                 preview_cells=["a.ipynb#c0"])
+    [problem] = problems(**book)
+    assert "before b.ipynb teaches it" in problem
 
 
 if __name__ == "__main__":
