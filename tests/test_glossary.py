@@ -45,9 +45,11 @@ NOT_CHECKED = {"glossary", "api", "bibliography"}
 _ROLE = re.compile(r"\{([a-z:-]+)\}`([^`]*)`")
 _TERM_TARGET = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.S)
 _SKIP = [
-    re.compile(r"^[ \t]*(`{3,}|~{3,})\s*(?!\{(?!code|eval-rst|run-times))[^\n]*\n.*?^[ \t]*\1[ \t]*$",
-               re.S | re.M),                               # code fences (not directives)
-    re.compile(r"^[ \t]*(`{3,}|~{3,})\s*\{(code-block|code|code-cell|eval-rst|run-times)\}"
+    # code fences (a directive's fence is not code, its body is prose)
+    re.compile(r"^[ \t]*(`{3,}|~{3,})\s*(?!\{(?!code|eval-rst|run-times))"
+               r"[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.S | re.M),
+    re.compile(r"^[ \t]*(`{3,}|~{3,})\s*"
+               r"\{(code-block|code|code-cell|eval-rst|run-times)\}"
                r"[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.S | re.M),
     re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*$", re.M),     # directive fence lines
     re.compile(r"^[ \t]*:[a-z-]+:.*$", re.M),              # directive options
@@ -55,7 +57,7 @@ _SKIP = [
     re.compile(r"^\(.*\)=[ \t]*$", re.M),                  # MyST targets
     re.compile(r"\$\$.*?\$\$", re.S),                      # display math
     re.compile(r"(?<![\\$])\$(?!\$)(?:[^$\n]|\n(?![ \t]*\n))+?\$"),  # inline math
-    re.compile(r"\{[a-z:-]+\}`[^`]*`"),                    # roles ({term} handled apart)
+    re.compile(r"\{[a-z:-]+\}`[^`]*`"),                    # roles ({term}: apart)
     re.compile(r"`[^`\n]+`"),                              # inline code
     re.compile(r"\[[^\]\n]*\]\([^)\n]*\)"),                # links: text and target
     re.compile(r"<[^>\n]+>"),                              # HTML tags
@@ -160,7 +162,8 @@ def uses_in(text, terms, cell_index=0, cell_id=None):
     for term in terms:
         for phrase in term.not_phrases:
             for m in re.finditer(re.escape(phrase.lower()), masked):
-                masked = masked[:m.start()] + "\0" * (m.end() - m.start()) + masked[m.end():]
+                hole = "\0" * (m.end() - m.start())
+                masked = masked[:m.start()] + hole + masked[m.end():]
     for form, term in forms:
         pattern = form.lower().replace(" ", r"\s+")
         for m in re.finditer(rf"(?<![\w-]){pattern}(?![\w-])", masked):
@@ -207,7 +210,8 @@ def problems(book=BOOK, root=ROOT, terms_file=TERMS_FILE):
             term = next((t for t in terms if t.name == name), None)
             where = f"{path.name} cell [{use.cell_index}] ({use.cell_id})"
             if term is None:
-                out.append(f"{where}: {{term}} link to {name!r}, which the terms list lacks")
+                out.append(f"{where}: {{term}} link to {name!r}, which the terms "
+                           "list lacks")
                 continue
             if not use.linked:
                 out.append(f"{where}: first use of {name!r} ({use.text!r}) is not a "
@@ -241,7 +245,8 @@ def test_every_term_is_taught_in_an_existing_cell_that_links_it():
         path = BOOK / t.page
         cells = dict(page_cells(path))
         assert t.cell in cells, f"{t.name}: no cell {t.cell} in {t.page}"
-        linked = [u for u in uses_in(cells[t.cell], terms) if u.term == t.name and u.linked]
+        linked = [u for u in uses_in(cells[t.cell], terms)
+                  if u.term == t.name and u.linked]
         assert linked, f"{t.name}: cell {t.cell} of {t.page} does not link it"
 
 
@@ -269,7 +274,8 @@ def _book(tmp_path, pages, terms, previews=(), preview_cells=()):
         lines += ["[[term]]", f"name = {name!r}", f"forms = {list(forms)!r}",
                   f"taught = {taught!r}"]
     (tmp_path / "terms.toml").write_text("\n".join(lines) + "\n")
-    return dict(book=tmp_path / "book", root=tmp_path, terms_file=tmp_path / "terms.toml")
+    return dict(book=tmp_path / "book", root=tmp_path,
+                terms_file=tmp_path / "terms.toml")
 
 
 STRIDE = ("Stride", ["strides?"], "a.ipynb#c0")
@@ -277,7 +283,8 @@ STRIDE = ("Stride", ["strides?"], "a.ipynb#c0")
 
 def test_a_linked_first_use_after_the_teaching_passes(tmp_path):
     book = _book(tmp_path, [("a", ["The {term}`stride <Stride>` is the step."]),
-                            ("b", ["A {term}`stride <Stride>` of 2, then a stride of 3."])],
+                            ("b", ["A {term}`stride <Stride>` of 2, then a stride "
+                                   "of 3."])],
                  [STRIDE])
     assert problems(**book) == []
 
@@ -299,7 +306,8 @@ def test_a_use_before_the_teaching_page_fails_even_when_linked(tmp_path):
 
 
 def test_a_use_before_the_teaching_cell_fails(tmp_path):
-    book = _book(tmp_path, [("a", ["Use a {term}`stride <Stride>`.", "Strides are steps."])],
+    book = _book(tmp_path,
+                 [("a", ["Use a {term}`stride <Stride>`.", "Strides are steps."])],
                  [("Stride", ["strides?"], "a.ipynb#c1")])
     [problem] = problems(**book)
     assert "not in the cell that teaches it, c1" in problem
@@ -309,8 +317,8 @@ def test_code_math_and_longer_terms_are_not_uses(tmp_path):
     text = ("`stride=2`, $stride$, [stride](x.md) and\n```python\nstride = 2\n```\n"
             "# Stride\na strided convolution")
     terms = [STRIDE, ("Strided convolution", ["strided convolutions?"], "a.ipynb#c0")]
-    assert [u.term for u in uses_in(text, [Term(n, tuple(f), t) for n, f, t in terms])] \
-        == ["Strided convolution"]
+    found = uses_in(text, [Term(n, tuple(f), t) for n, f, t in terms])
+    assert [u.term for u in found] == ["Strided convolution"]
 
 
 def test_a_not_phrase_is_no_use():
@@ -330,7 +338,8 @@ def test_the_preview_page_may_use_a_term_early_but_must_link_it(tmp_path):
 
 
 def test_an_overview_cell_may_name_what_its_page_teaches_later(tmp_path):
-    pages = [("a", ["Here: {term}`strides <Stride>`.", "The {term}`stride <Stride>` is..."])]
+    pages = [("a", ["Here: {term}`strides <Stride>`.",
+                    "The {term}`stride <Stride>` is..."])]
     book = _book(tmp_path, pages, [("Stride", ["strides?"], "a.ipynb#c1")],
                  preview_cells=["a.ipynb#c0"])
     assert problems(**book) == []
