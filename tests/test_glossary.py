@@ -206,6 +206,7 @@ def problems(book=BOOK, root=ROOT, terms_file=TERMS_FILE):
         path = page_path(stem, book)
         overview = {c.split("#", 1)[1] for c in preview_cells
                     if c.split("#", 1)[0] == path.name}
+        later = {}  # first uses outside some overview cells, by the cells skipped
         for name, use in first_uses(path, terms).items():
             term = next((t for t in terms if t.name == name), None)
             where = f"{path.name} cell [{use.cell_index}] ({use.cell_id})"
@@ -224,7 +225,10 @@ def problems(book=BOOK, root=ROOT, terms_file=TERMS_FILE):
                            f"{term.page} teaches it")
             elif stem == taught_stem and term.cell is not None:
                 if use.cell_id in overview and use.cell_id != term.cell:
-                    use = first_uses(path, terms, overview - {term.cell}).get(name, use)
+                    skip = frozenset(overview - {term.cell})
+                    if skip not in later:
+                        later[skip] = first_uses(path, terms, skip)
+                    use = later[skip].get(name, use)
                 if use.cell_id != term.cell:
                     out.append(f"{path.name} cell [{use.cell_index}] ({use.cell_id}): "
                                f"first use of {name!r} ({use.text!r}) is not in the "
