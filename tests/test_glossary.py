@@ -23,7 +23,8 @@ What counts as prose, and what is skipped as code, math or an address: see
 sense of the word, such as a Jupyter kernel) is no use of it.
 
 Run ``python tests/test_glossary.py`` for the first use of every term on every
-page.
+page, and ``python tests/test_glossary.py --link`` to add the missing links
+(notebooks are rewritten in the repository's JSON format; check the diff).
 """
 
 from __future__ import annotations
@@ -360,7 +361,76 @@ def test_an_overview_cell_may_not_name_what_a_later_page_teaches(tmp_path):
     assert "before b.ipynb teaches it" in problem
 
 
+def _wrap(text, use):
+    shown = re.sub(r"\s+", " ", text[use.start:use.end])
+    return text[:use.start] + f"{{term}}`{shown} <{use.term}>`" + text[use.end:]
+
+
+def _link_cell(text, names, terms):
+    """``text`` with the first plain use of each term of ``names`` linked."""
+    for name in names:
+        uses = [u for u in uses_in(text, terms) if u.term == name]
+        if uses and not uses[0].linked:
+            text = _wrap(text, uses[0])
+    return text
+
+
+def link_first_uses(book=BOOK, root=ROOT, terms_file=TERMS_FILE):
+    """Link every page's unlinked first uses, and each teaching cell's use.
+
+    A helper for authors (``python tests/test_glossary.py --link``): it fixes
+    the links, not the order; ``problems()`` still reports a term used before
+    it is taught.
+    """
+    terms, _, _ = load_terms_file(terms_file)
+    changed = []
+    for stem in [p for p in toc_pages(root) if p not in NOT_CHECKED]:
+        path = page_path(stem, book)
+        cells = page_cells(path)
+        todo = {}
+        for name, use in first_uses(path, terms).items():
+            if not use.linked:
+                todo.setdefault(use.cell_index, []).append(name)
+        for t in terms:
+            for i, (cell_id, text) in enumerate(cells):
+                if t.page == path.name and cell_id == t.cell:
+                    uses = [u for u in uses_in(text, terms) if u.term == t.name]
+                    if uses and not any(u.linked for u in uses):
+                        todo.setdefault(i, []).append(t.name)
+        if not todo:
+            continue
+        if path.suffix == ".md":
+            path.write_text(_link_cell(path.read_text(), todo[0], terms))
+        else:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+            markdown = [c for c in nb["cells"] if c["cell_type"] == "markdown"]
+            for i, names in todo.items():
+                text = _link_cell("".join(markdown[i]["source"]), names, terms)
+                lines = text.split("\n")
+                markdown[i]["source"] = ([line + "\n" for line in lines[:-1]]
+                                         + ([lines[-1]] if lines[-1] else []))
+            path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
+        changed.append(path.name)
+    return changed
+
+
+def test_link_first_uses_links_the_first_plain_use_only(tmp_path):
+    book = _book(tmp_path, [("a", ["The {term}`stride <Stride>` is the step."]),
+                            ("b", ["A stride of 2, then a stride of 3."])],
+                 [STRIDE])
+    assert link_first_uses(**book) == ["b.ipynb"]
+    assert problems(**book) == []
+    cell = json.loads((tmp_path / "book" / "b.ipynb").read_text())["cells"][0]
+    assert "".join(cell["source"]) == ("A {term}`stride <Stride>` of 2, then a "
+                                       "stride of 3.")
+
+
 if __name__ == "__main__":
+    import sys
+
+    if "--link" in sys.argv:
+        print("linked:", link_first_uses())
     terms, _ = load_terms()
     for stem in [p for p in toc_pages() if p not in NOT_CHECKED]:
         path = page_path(stem)
