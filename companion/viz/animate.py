@@ -6,9 +6,7 @@ notebook, :func:`save_gif` writes them to a file.
 
 The player carries alternative text: every animation made here has a
 ``description`` (what is drawn, from the geometry), which becomes the frame
-image's ``alt``; the frame slider is labelled and described by it, and the
-repetition-mode radio buttons form a labelled group rather than one more
-"form" landmark per player.
+image's ``alt``; the frame slider is labelled and described by it.
 """
 
 from __future__ import annotations
@@ -196,11 +194,10 @@ def animation_html(anim, *, fps=None) -> HTMLAnimation:
 def _accessible_player(html: str, description: str) -> str:
     """matplotlib's player with alternative text and labelled controls.
 
-    The frame image gets ``alt=description``; the slider ``aria-label="Frame
-    of the animation"`` and ``aria-describedby`` the image; the form of
-    repetition-mode radio buttons ``role="group"`` (still labelled
-    "Repetition mode"). Patterns that are not found are left alone
-    (tests/test_viz_accessibility.py checks that they are found).
+    The frame image gets ``alt=description``, the slider ``aria-label="Frame
+    of the animation"`` and ``aria-describedby`` the image. Patterns that are
+    not found are left alone (tests/test_viz_accessibility.py checks that
+    they are found).
     """
     alt = html_lib.escape(description, quote=True)
     img = re.search(r'<img id="(_anim_img[0-9a-f]+)"', html)
@@ -209,8 +206,7 @@ def _accessible_player(html: str, description: str) -> str:
         html = re.sub(r'(<input id="_anim_slider[0-9a-f]+" type="range")',
                       rf'\1 aria-label="Frame of the animation" '
                       rf'aria-describedby="{img[1]}"', html, count=1)
-    return re.sub(r'<form (title="Repetition mode" aria-label="Repetition mode")',
-                  r'<form role="group" \1', html, count=1)
+    return html
 
 
 def save_gif(anim, path, *, fps=2):
