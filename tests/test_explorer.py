@@ -288,8 +288,7 @@ def test_explorer_by_keyboard_draws_what_the_companion_computes(site, browser): 
     assert f"reads {len(g.receptive_field(y, x))} input cells: {inputs}" in \
         _text(browser, ".cx-status")
     _no_barrier(browser)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    _root_element(browser).screenshot(str(SCREENSHOTS / "explorer_conv.png"))
+    _screenshot(browser, "explorer_conv.png")
 
     # transposed, Keras convention: arrow keys move between radio buttons
     _field(browser, "op-conv").send_keys(Keys.ARROW_RIGHT)
@@ -309,7 +308,7 @@ def test_explorer_by_keyboard_draws_what_the_companion_computes(site, browser): 
     assert _drawn(browser, "cropped") == {  # the scatter's last row and column
         (r, c) for r in range(7) for c in range(7) if r == 6 or c == 6}
     _no_barrier(browser)
-    _root_element(browser).screenshot(str(SCREENSHOTS / "explorer_transposed.png"))
+    _screenshot(browser, "explorer_transposed.png")
 
     # a setting Keras rejects: output_padding 2 with stride 2
     _field(browser, "kop").send_keys("2")
@@ -332,10 +331,19 @@ def test_explorer_by_keyboard_draws_what_the_companion_computes(site, browser): 
     _no_barrier(browser)
 
 
-def _root_element(driver):
+def _screenshot(driver, name: str):
+    """The whole explorer (the window is made tall enough to hold it)."""
     from selenium.webdriver.common.by import By
 
-    return driver.find_element(By.CSS_SELECTOR, ".cx-explorer")
+    size = driver.get_window_size()
+    driver.set_window_size(size["width"], 2400)
+    try:
+        root = driver.find_element(By.CSS_SELECTOR, ".cx-explorer")
+        driver.execute_script("arguments[0].scrollIntoView()", root)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        root.screenshot(str(SCREENSHOTS / name))
+    finally:
+        driver.set_window_size(size["width"], size["height"])
 
 
 def _no_barrier(driver):

@@ -549,8 +549,8 @@
            c.padding + "\"" + extra + ", dilation_rate=" + c.dilation + ")";
   }
 
-  function frameworkName(convention) {
-    return convention === "torch" ? "PyTorch" : "Keras and TensorFlow";
+  function rejectedBy(convention) {
+    return convention === "torch" ? "PyTorch rejects" : "Keras and TensorFlow reject";
   }
 
   function build(root) {
@@ -666,8 +666,8 @@
         var result = compute(setting.config);
         state.result = result;
         if (!result.ok) {
-          message.textContent = frameworkName(setting.convention) +
-            " reject this setting: " + result.error + ".";
+          message.textContent = rejectedBy(setting.convention) +
+            " this setting: " + result.error + ".";
         } else if (result.refusal) {
           note.textContent = result.refusal;
         }
@@ -793,6 +793,11 @@
     }));
   }
 
+  // room for a caption at font size 14 (generous: about 8.5 units a character)
+  function captionWidth(text) {
+    return Math.ceil(text.length * 8.5);
+  }
+
   function caption(group, x, y, text) {
     group.appendChild(svgEl("text", {x: x, y: y, "font-size": 14, fill: "#000000"},
                             text));
@@ -813,8 +818,12 @@
     var oh = res.outShape[0], ow = res.outShape[1];
     var top = res.padding[0][0], left = res.padding[1][0];
     var h = res.inShape[0], w = res.inShape[1];
-    var gap = 2 * CELL, x1 = 4, y0 = 24, x2 = x1 + pw * CELL + gap;
-    var width = x2 + ow * CELL + 4, height = y0 + Math.max(ph, oh) * CELL + 4;
+    var left1 = "padded input " + ph + " \u00d7 " + pw;
+    var right1 = "output " + oh + " \u00d7 " + ow;
+    var gap = 2 * CELL, x1 = 4, y0 = 24;
+    var x2 = x1 + Math.max(pw * CELL, captionWidth(left1)) + gap;
+    var width = x2 + Math.max(ow * CELL, captionWidth(right1)) + 4;
+    var height = y0 + Math.max(ph, oh) * CELL + 4;
     var description = "Output (" + win.output[0] + ", " + win.output[1] + ") reads " +
       win.inputs.length + " input cell" + (win.inputs.length === 1 ? "" : "s") +
       (win.inputs.length ? ": " + cellText(win.inputs) : "") +
@@ -823,8 +832,8 @@
     var svg = newSvg(width, height, "Padded input with the kernel window of step " +
                      (step + 1) + ", and the output. " + description);
     var g = svgEl("g", {});
-    caption(g, x1, 16, "padded input " + ph + " \u00d7 " + pw);
-    caption(g, x2, 16, "output " + oh + " \u00d7 " + ow);
+    caption(g, x1, 16, left1);
+    caption(g, x2, 16, right1);
     grid(g, x1, y0, ph, pw, function (r, c) {
       return r >= top && r < top + h && c >= left && c < left + w ? "input" : "padding";
     });
@@ -848,8 +857,13 @@
     var oh = res.outShape[0], ow = res.outShape[1];
     var off = res.offset, full = res.fullShape;
     var rows = Math.max(full[0], off[0] + oh), cols = Math.max(full[1], off[1] + ow);
-    var gap = 2 * CELL, x1 = 4, y0 = 24, x2 = x1 + w * CELL + gap;
-    var width = x2 + cols * CELL + 4, height = y0 + Math.max(h, rows) * CELL + 4;
+    var left1 = "input " + h + " \u00d7 " + w;
+    var right1 = "scatter " + full[0] + " \u00d7 " + full[1] + ", output " + oh +
+      " \u00d7 " + ow;
+    var gap = 2 * CELL, x1 = 4, y0 = 24;
+    var x2 = x1 + Math.max(w * CELL, captionWidth(left1)) + gap;
+    var width = x2 + Math.max(cols * CELL, captionWidth(right1)) + 4;
+    var height = y0 + Math.max(h, rows) * CELL + 4;
     var counts = [];
     for (var r = 0; r < rows; r++) {
       counts.push([]);
@@ -868,9 +882,8 @@
                      (step + 1) + ", and the full scatter with the output frame. " +
                      description);
     var g = svgEl("g", {});
-    caption(g, x1, 16, "input " + h + " \u00d7 " + w);
-    caption(g, x2, 16, "scatter " + full[0] + " \u00d7 " + full[1] + ", output " +
-            oh + " \u00d7 " + ow);
+    caption(g, x1, 16, left1);
+    caption(g, x2, 16, right1);
     grid(g, x1, y0, h, w, function (r, c) {
       return r === sc.input[0] && c === sc.input[1] ? "source" : "input";
     });
