@@ -872,12 +872,15 @@
     for (var s = 0; s <= step; s++) {
       res.scatters[s].taps.forEach(function (t) { counts[t[0]][t[1]] += 1; });
     }
-    var description = "Input (" + sc.input[0] + ", " + sc.input[1] + ") times the " +
-      sc.taps.length + " kernel weights is added to " + sc.outputs.length +
-      " output cell" + (sc.outputs.length === 1 ? "" : "s") +
-      (sc.outputs.length ? ": " + cellText(sc.outputs) : "") +
-      (sc.cropped ? "; " + sc.cropped + " product" + (sc.cropped === 1 ? "" : "s") +
-       " land outside the output and are cropped." : ".");
+    var n = sc.taps.length, kept = sc.outputs.length;
+    var description = "Input (" + sc.input[0] + ", " + sc.input[1] + ") is " +
+      "multiplied by each of the " + n + " kernel weight" + (n === 1 ? "" : "s") +
+      ": " + (kept === 0 ? "no product lands in the output" :
+        kept + (kept === 1 ? " product is added to output cell " :
+                " products are added to output cells ") + cellText(sc.outputs)) +
+      (sc.cropped === 0 ? "." : "; " + sc.cropped + (sc.cropped === 1 ?
+        " lands outside the output and is cropped." :
+        " land outside the output and are cropped."));
     var svg = newSvg(width, height, "Input with the cell scattered at step " +
                      (step + 1) + ", and the full scatter with the output frame. " +
                      description);
