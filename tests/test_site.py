@@ -5,11 +5,17 @@ The site is built once per session (the ``built_book`` fixture), served on
 module skips where Chromium or its driver is missing, except under CI, where
 ``.ci/run`` installs them and a missing browser is a failure. A screenshot of
 each page lands in ``_build/screenshots/`` for review.
+
+axe-core (``tests/vendor/axe-core``, pinned) checks every page for
+accessibility barriers; the counts of what it finds, by page and impact, land
+in ``_build/axe.json``.
 """
 
 from __future__ import annotations
 
+import collections
 import functools
+import hashlib
 import http.server
 import json
 import os
@@ -27,6 +33,9 @@ import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "_build" / "screenshots"
+AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
+AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
+AXE_REPORT = ROOT / "_build" / "axe.json"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
 
@@ -292,3 +301,52 @@ def test_every_internal_link_resolves(site):
                 if urllib.parse.unquote(frag) not in ids_cache[rel]:
                     bad.append(f"{page}: {href} (no such anchor)")
     assert not bad, "\n".join(sorted(set(bad)))
+
+
+def _all_pages(html: pathlib.Path) -> list[str]:
+    """Every HTML page of the site, the index, search and API index included."""
+    return sorted(str(p.relative_to(html)) for p in html.rglob("*.html")
+                  if "_static" not in p.parts)
+
+
+def axe_violations(browser, context: str = "document") -> list[dict]:
+    """axe-core's violations on the loaded page (or inside one CSS selector):
+    ``[{"id", "impact", "help", "nodes": [html, ...]}]``."""
+    if not browser.execute_script("return typeof window.axe === 'object'"):
+        browser.execute_script(AXE.read_text())
+    result = browser.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const context = arguments[0] === 'document' ? document : arguments[0];
+        axe.run(context, {resultTypes: ['violations']}).then(
+          r => done({passes: r.passes.length, violations: r.violations.map(v => ({
+                 id: v.id, impact: v.impact, help: v.help,
+                 nodes: v.nodes.map(n => n.html.slice(0, 200))}))}),
+          e => done({error: String(e)}));""", context)
+    assert "error" not in result, result
+    assert result["passes"] > 0, "axe-core checked nothing"
+    return result["violations"]
+
+
+def test_axe_core_finds_no_serious_or_critical_violation(site, browser):
+    """No accessibility barrier: axe-core 4 on every page of the built site."""
+    assert hashlib.sha256(AXE.read_bytes()).hexdigest() == AXE_SHA256, \
+        "tests/vendor/axe-core/axe.min.js is not the pinned axe-core 4.14.1"
+    assert AXE.read_text()[:20].startswith("/*! axe v4.")
+    html, base = site
+    browser.set_script_timeout(180)
+    report, barriers = {}, []
+    for page in _all_pages(html):
+        _load(browser, f"{base}/{page}")
+        found = axe_violations(browser)
+        counts = collections.Counter()
+        for v in found:
+            counts[v["impact"]] += len(v["nodes"])
+            if v["impact"] in ("serious", "critical"):
+                barriers.append(f"{page}: {v['impact']} {v['id']} ({v['help']}): "
+                                f"{len(v['nodes'])} x, e.g. {v['nodes'][0]}")
+        report[page] = {"by_impact": dict(counts),
+                        "rules": {v["id"]: len(v["nodes"]) for v in found}}
+    assert len(report) >= 15, sorted(report)
+    AXE_REPORT.parent.mkdir(parents=True, exist_ok=True)
+    AXE_REPORT.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n")
+    assert not barriers, "\n".join(barriers)

@@ -25,6 +25,20 @@ It also strips outside links from notebook outputs:
   (``tests/test_site.py``), and the theme already serves Font Awesome 6, which
   knows the same icon names. So every ``<link>`` to an outside address is
   dropped from the HTML of stored notebook outputs when the page is built.
+
+It serves ``book/_static`` with the site and loads two files from there:
+
+* ``conv_explorer.js`` and ``conv_explorer.css`` on every page that holds an
+  element with the attribute ``data-conv-explorer`` (the appendix): the
+  convolution explorer that runs in the page (``tests/test_explorer.py``).
+* ``a11y_fixes.js`` on every page: accessible names for two of the theme's
+  buttons, which axe-core flags (``label-content-name-mismatch``;
+  ``tests/test_site.py`` runs axe-core on every page).
+
+and it gives the bibliography's entries the role ``listitem``: docutils writes
+them as ``role="doc-biblioentry"`` (deprecated in ARIA) inside a
+``role="list"``, which must hold list items (axe-core's
+``aria-required-children``).
 """
 
 from __future__ import annotations
@@ -195,7 +209,27 @@ def _fix_page(app, pagename, templatename, context, doctree):
     scripts[:] = kept
 
 
+STATIC = pathlib.Path(__file__).resolve().parents[1] / "_static"
+EXPLORER_MARK = "data-conv-explorer"
+
+
+def _serve_static(app, config):
+    config.html_static_path.append(str(STATIC))
+
+
+def _explorer_and_roles(app, pagename, templatename, context, doctree):
+    body = context.get("body", "")
+    if EXPLORER_MARK in body:
+        app.add_css_file("conv_explorer.css")
+        app.add_js_file("conv_explorer.js", loading_method="defer")
+    if 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def setup(app):
+    app.connect("config-inited", _serve_static)
+    app.add_js_file("a11y_fixes.js", loading_method="defer")
+    app.connect("html-page-context", _explorer_and_roles)
     app.connect("html-page-context", _fix_page, priority=900)
     app.connect("doctree-read", _add_run_time)
     app.add_node(run_times)

@@ -3,11 +3,16 @@
 :func:`animate_conv` and :func:`animate_conv_transpose` redraw the figures of
 :mod:`companion.viz.draw`; :func:`animation_html` embeds the frames in a
 notebook, :func:`save_gif` writes them to a file.
+
+The player carries alternative text: every animation made here has a
+``description`` (what is drawn, from the geometry), which becomes the frame
+image's ``alt``; the frame slider is labelled and described by it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html as html_lib
 import itertools
 import numbers
 import re
@@ -41,7 +46,24 @@ def _frames(total, max_frames):
     return sorted({int(round(v)) for v in np.linspace(0, total - 1, max_frames)})
 
 
-def _animate(draw, shape, max_frames, interval, cell, dpi, title):
+def _axis_text(pair) -> str:
+    """``3`` for ``(3, 3)``, ``3x2`` otherwise."""
+    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}x{pair[1]}"
+
+
+def _setting_text(g, padding, output_padding=None, transposed=False) -> str:
+    (h, w), (kh, kw) = g.in_shape, g.kernel
+    (oh, ow) = g.out_shape
+    pad = repr(padding) if isinstance(padding, str) else str(padding)
+    parts = [f"stride {_axis_text(g.stride)}", f"padding {pad}"]
+    if transposed:
+        parts.append(f"output_padding {output_padding}")
+    parts.append(f"dilation {_axis_text(g.dilation)}")
+    return (f"a {h}x{w} input and a {kh}x{kw} kernel ({', '.join(parts)}) give a "
+            f"{oh}x{ow} output")
+
+
+def _animate(draw, shape, max_frames, interval, cell, dpi, title, description):
     from matplotlib.animation import FuncAnimation
 
     interval = check_int(interval, "interval", minimum=1)
@@ -54,8 +76,14 @@ def _animate(draw, shape, max_frames, interval, cell, dpi, title):
         redraw(divmod(flat, shape[1]))
         return []
 
-    return FuncAnimation(fig, update, frames=steps, interval=interval,
+    anim = FuncAnimation(fig, update, frames=steps, interval=interval,
                          blit=False, repeat=True)
+    prefix = f"{title}. " if title else ""
+    total = shape[0] * shape[1]
+    spread = ("one per step" if len(steps) == total
+              else f"{len(steps)} of the {total} steps")
+    anim.description = f"{prefix}{description}; {len(steps)} frames, {spread}."
+    return anim
 
 
 def animate_conv(in_size, kernel, stride=1, padding=0, dilation=1, *,
@@ -83,7 +111,11 @@ def animate_conv(in_size, kernel, stride=1, padding=0, dilation=1, *,
     def draw(yx, ax, title_, cell_, dpi_):
         return draw_conv_step(g, yx, ax, title_, cell_, dpi_)
 
-    return _animate(draw, g.out_shape, max_frames, interval, cell, dpi, title)
+    description = (f"Convolution: {_setting_text(g, padding)}. Each frame "
+                   "shows the kernel's window over the padded input for one "
+                   "output cell")
+    return _animate(draw, g.out_shape, max_frames, interval, cell, dpi, title,
+                    description)
 
 
 def animate_conv_transpose(in_size, kernel, stride=1, padding=0,
@@ -111,7 +143,14 @@ def animate_conv_transpose(in_size, kernel, stride=1, padding=0,
                                    show_counts)
 
     shape = g.out_shape if view == "zeros" else g.in_shape
-    return _animate(draw, shape, max_frames, interval, cell, dpi, title)
+    what = ("the kernel's window over the zero-inserted, padded input for one "
+            "output cell" if view == "zeros" else
+            "one input cell's copy of the kernel added into the output")
+    description = (f"Transposed convolution ({view} view): "
+                   f"{_setting_text(g, padding, output_padding, True)}. Each "
+                   f"frame shows {what}")
+    return _animate(draw, shape, max_frames, interval, cell, dpi, title,
+                    description)
 
 
 def _check_animation(anim):
@@ -145,8 +184,28 @@ def animation_html(anim, *, fps=None) -> HTMLAnimation:
         content = html.replace(found[1], "")
         stable = hashlib.sha1(f"{next(_HTML_CALLS)}:{content}".encode()).hexdigest()
         html = html.replace(found[1], stable[:32])
+    html = _accessible_player(html, getattr(anim, "description", None)
+                              or "An animation (matplotlib)")
     html = HTMLAnimation(html)
     html.frames = len(list(anim.new_saved_frame_seq()))
+    return html
+
+
+def _accessible_player(html: str, description: str) -> str:
+    """matplotlib's player with alternative text and labelled controls.
+
+    The frame image gets ``alt=description``, the slider ``aria-label="Frame
+    of the animation"`` and ``aria-describedby`` the image. Patterns that are
+    not found are left alone (tests/test_viz_accessibility.py checks that
+    they are found).
+    """
+    alt = html_lib.escape(description, quote=True)
+    img = re.search(r'<img id="(_anim_img[0-9a-f]+)"', html)
+    if img:
+        html = html.replace(img[0], f'{img[0]} alt="{alt}"', 1)
+        html = re.sub(r'(<input id="_anim_slider[0-9a-f]+" type="range")',
+                      rf'\1 aria-label="Frame of the animation" '
+                      rf'aria-describedby="{img[1]}"', html, count=1)
     return html
 
 
