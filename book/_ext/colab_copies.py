@@ -390,7 +390,9 @@ class Converter:
     def _exercise_piece(self, name, arg, opts, body) -> list[tuple]:
         text = self.block("\n".join(body))
         if name == "exercise":
-            return [("exercise", opts.get("label"), arg, text,
+            if not opts.get("label"):
+                raise self.fail(f"an exercise without :label: ({arg or text[:40]!r})")
+            return [("exercise", opts["label"], arg, text,
                      "nonumber" in opts)]
         if name == "solution-start":
             return [("solution-start", arg)]
@@ -549,8 +551,6 @@ class _Copy:
         if self.solution is not None:
             raise self.conv.fail(f"exercise {label!r} inside the solution of "
                                  f"{self.solution!r}")
-        if not label:
-            raise self.conv.fail("an exercise without :label:")
         level = min(self.section[0] + 1, 5)
         if not nonumber:
             self.number += 1
