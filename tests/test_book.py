@@ -100,3 +100,23 @@ def test_no_page_or_stylesheet_loads_anything_from_outside(built_book):
                 if _EXTERNAL.match(u.strip())]
     assert n > 0, "the scan found no resource at all"
     assert not bad, "\n".join(bad)
+
+
+@pytest.mark.slow
+def test_colab_button_and_badge_open_the_colab_copy(built_book):
+    # sphinx-book-theme builds the launch button from the source's path
+    # (book/...); book/_ext/course_site.py points it at the copy in colab/
+    import yaml
+
+    returncode, log, html = built_book
+    assert returncode == 0, log[-3000:]
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo = config["repository"]["url"].removeprefix("https://github.com/")
+    branch = config["repository"]["branch"]
+    for nb in sorted((ROOT / "book").glob("*.ipynb")):
+        text = (html / "book" / f"{nb.stem}.html").read_text()
+        links = re.findall(r'href="(https://colab\.research\.google\.com/[^"]*)"', text)
+        want = (f"https://colab.research.google.com/github/{repo}/blob/{branch}/"
+                f"colab/{nb.name}")
+        assert len(links) >= 2, f"{nb.name}: launch button and badge, got {links}"
+        assert set(links) == {want}, (nb.name, links)
