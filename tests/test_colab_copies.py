@@ -174,10 +174,15 @@ def test_questions_are_headed_and_stay_in_view(book_path):
     headings = [c for c in nb["cells"] if c["cell_type"] == "markdown"
                 and re.match(r"^#{2,6} Exercise \d+", _src(c))]
     assert len(headings) == len(folded)
+    cells = nb["cells"]
     for n, cell in enumerate(headings, 1):
         assert re.match(rf"^#+ Exercise {n}\b", _src(cell))
         assert cell["id"] not in hidden
-        assert _src(cell).split("\n\n", 1)[1].strip(), "a question under it"
+        # the question: under the heading, or (a gated exercise-start) next
+        question = _src(cell).split("\n", 1)[1:] or [""]
+        if not question[0].strip():
+            question = [_src(cells[cells.index(cell) + 1])]
+        assert question[0].strip(), f"Exercise {n}: no question under it"
 
 
 def test_the_myst_detector_sees_each_construct():
@@ -213,6 +218,17 @@ def _convert(book, text):
 def test_an_unknown_construct_fails_loudly(book, text, name):
     with pytest.raises(cc.MystError, match=re.escape(name)):
         _convert(book, text)
+
+
+def test_a_gated_exercise_and_a_one_cell_solution(book):
+    pieces = cc.Converter(book, "test").pieces(
+        "````{exercise-start}\n:label: ex-g\n````\nQuestion?\n"
+        "````{exercise-end}\n````\n"
+        "```{solution} ex-g\n:class: dropdown\nAnswer.\n```")
+    assert [p[0] for p in pieces] == ["exercise", "text", "solution-start", "text",
+                                      "solution-end"]
+    assert pieces[0][1] == "ex-g" and pieces[1][1] == "Question?"
+    assert pieces[3][1] == "Answer."
 
 
 def test_conversions(book):

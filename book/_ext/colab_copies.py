@@ -342,7 +342,8 @@ class Converter:
                 name, arg = d.group(3), d.group(4).strip()
                 opts, body = self._options(lines[i + 1:end], name)
                 i = end + 1
-                if name in ("exercise", "solution-start", "solution-end", "solution"):
+                if name in ("exercise", "exercise-start", "exercise-end",
+                            "solution-start", "solution-end", "solution"):
                     flush()
                     out += self._exercise_piece(name, arg, opts, body)
                 else:
@@ -389,7 +390,9 @@ class Converter:
 
     def _exercise_piece(self, name, arg, opts, body) -> list[tuple]:
         text = self.block("\n".join(body))
-        if name == "exercise":
+        if name == "exercise-end":  # a gated exercise: its cells are the question
+            return []
+        if name in ("exercise", "exercise-start"):
             if not opts.get("label"):
                 raise self.fail(f"an exercise without :label: ({arg or text[:40]!r})")
             return [("exercise", opts["label"], arg, text,
