@@ -604,8 +604,7 @@ def convert_notebook(path: pathlib.Path, book: Book) -> dict:
         raise copy_.conv.fail(f"cell ids repeat in the copy: {duplicate}")
     metadata = {k: v for k, v in nb["metadata"].items()
                 if k in ("kernelspec", "language_info")}
-    metadata["colab"] = {"provenance": [], "collapsed_sections": copy_.collapsed,
-                         "toc_visible": True}
+    metadata["colab"] = {"provenance": [], "collapsed_sections": copy_.collapsed}
     return {"cells": copy_.cells, "metadata": metadata, "nbformat": nb["nbformat"],
             "nbformat_minor": nb["nbformat_minor"]}
 
