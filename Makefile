@@ -6,13 +6,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HTML   := _build/html
 
-.PHONY: book test check test-gpu lab serve bench clean execute
+.PHONY: book test check test-gpu lab notebooks serve bench clean execute
 
-# (Re)install only when requirements.txt or pyproject.toml changed.
+# (Re)install only when requirements.txt or pyproject.toml changed. The
+# distribution was named `companion` before: an old install of it is removed.
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip uninstall --quiet --yes companion 2>/dev/null || true
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
@@ -55,8 +57,15 @@ check: $(STAMP)
 	$(BIN)/ruff check companion tests benchmarks book
 	HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -m "not slow" -q tests companion
 
+# JupyterLab on the Colab copies (colab/): plain Markdown, solutions folded.
+# book/ holds the website's MyST source, which JupyterLab would show raw.
 lab: $(STAMP)
-	$(BIN)/jupyter lab book/
+	$(BIN)/jupyter lab colab/
+
+# Regenerate the Colab copies colab/*.ipynb from book/*.ipynb (commit them;
+# tests/test_colab_copies.py fails when they are out of date).
+notebooks: $(STAMP)
+	$(BIN)/python book/_ext/colab_copies.py
 
 serve: book
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"

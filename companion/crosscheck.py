@@ -3,7 +3,10 @@
 Run ``python -m companion.crosscheck`` to print one table: operation x
 framework x device, the largest absolute difference from the companion, the
 tolerance, and a verdict. The exit status is 1 if any row fails, so CI can run
-it. It needs TensorFlow and PyTorch installed (``pip install companion[frameworks]``).
+it. It needs TensorFlow and PyTorch installed: the ``frameworks`` extra of the
+distribution ``convnets-upsampling-companion``, as the README's "The companion
+package" says (in a clone: ``pip install -e ".[frameworks]"``), or
+``pip install "convnets-upsampling-companion[frameworks] @ git+<repository>"``.
 
 ``--device cpu`` checks the CPUs only, ``--device gpu`` the GPUs only and exits
 with status 2 and a message naming the framework when either framework sees no

@@ -100,3 +100,53 @@ def test_no_page_or_stylesheet_loads_anything_from_outside(built_book):
                 if _EXTERNAL.match(u.strip())]
     assert n > 0, "the scan found no resource at all"
     assert not bad, "\n".join(bad)
+
+
+@pytest.mark.slow
+def test_colab_button_and_badge_open_the_colab_copy(built_book):
+    # sphinx-book-theme builds the launch button from the source's path
+    # (book/...); book/_ext/course_site.py points it at the copy in colab/
+    import yaml
+
+    returncode, log, html = built_book
+    assert returncode == 0, log[-3000:]
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo = config["repository"]["url"].removeprefix("https://github.com/")
+    branch = config["repository"]["branch"]
+    for nb in sorted((ROOT / "book").glob("*.ipynb")):
+        text = (html / "book" / f"{nb.stem}.html").read_text()
+        links = re.findall(r'href="(https://colab\.research\.google\.com/[^"]*)"', text)
+        want = (f"https://colab.research.google.com/github/{repo}/blob/{branch}/"
+                f"colab/{nb.name}")
+        assert len(links) >= 2, f"{nb.name}: launch button and badge, got {links}"
+        assert set(links) == {want}, (nb.name, links)
+
+
+@pytest.mark.slow
+def test_colab_copies_link_to_pages_and_anchors_that_exist(built_book):
+    # the copies turn {ref}, {doc}, {term}, {cite} and page links into links
+    # to the site (html.baseurl): each must name a built page and an id on it
+    import json
+
+    import yaml
+
+    returncode, log, html = built_book
+    assert returncode == 0, log[-3000:]
+    site = yaml.safe_load((ROOT / "_config.yml").read_text())["html"]["baseurl"]
+    site = site.rstrip("/") + "/"
+    links = set()
+    for path in sorted((ROOT / "colab").glob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] == "markdown":
+                links |= set(re.findall(re.escape(site) + r"([^)\s]*)",
+                                        "".join(cell["source"])))
+    assert any("#" in link for link in links), "no anchored link: the search is broken"
+    bad = []
+    for link in sorted(links):
+        page, _, anchor = link.partition("#")
+        target = html / page
+        if not target.is_file():
+            bad.append(f"{link}: no page")
+        elif anchor and f'id="{anchor}"' not in target.read_text(errors="replace"):
+            bad.append(f"{link}: no id {anchor!r} on the page")
+    assert not bad, "\n".join(bad)

@@ -6,8 +6,10 @@ import sys
 import venv
 
 import pytest
+import tomllib
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+DIST = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["name"]
 
 
 def test_import_companion_does_not_import_the_frameworks():
@@ -49,8 +51,15 @@ def test_pip_install_in_a_clean_venv_without_frameworks(tmp_path):
          "companion.conv, companion.transposed, companion.layouts, companion.metrics, "
          "companion.models.lenet, companion.models.superres, companion.models.vgg, "
          "companion.models.deconvnet, companion.models.training; "
+         "import importlib.metadata as m; "
          "print(companion.__version__, u.find_spec('tensorflow') is None, "
-         "u.find_spec('torch') is None)"],
+         "u.find_spec('torch') is None, m.version(" + repr(DIST) + "), "
+         "[d.metadata['Name'] for d in m.distributions()"
+         " if d.metadata['Name'].lower() == 'companion'])"],
         capture_output=True, text=True, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.split()[1:] == ["True", "True"]
+    version, no_tf, no_torch, installed, bare = r.stdout.split(maxsplit=4)
+    assert [no_tf, no_torch] == ["True", "True"]
+    # the distribution's own name, its version read from companion.__version__
+    assert installed == version
+    assert bare.strip() == "[]", "something installed the bare name `companion`"

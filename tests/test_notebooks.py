@@ -14,6 +14,7 @@ import sys
 
 import nbformat
 import pytest
+import tomllib
 import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -75,8 +76,9 @@ def test_notebook_has_colab_cell_and_badge(path):
     assert "pip install" in first_code.source
     assert first_code.outputs == [], "outside Colab the first cell prints nothing"
     repo = CONFIG["repository"]["url"].removeprefix("https://github.com/")
+    # the badge opens the Colab copy (colab/, make notebooks), not the MyST source
     badge = (f"https://colab.research.google.com/github/{repo}/blob/"
-             f"{CONFIG['repository']['branch']}/book/{path.name}")
+             f"{CONFIG['repository']['branch']}/colab/{path.name}")
     image = f"[![Open In Colab](_static/colab-badge.svg)]({badge})"
     assert image in nb.cells[0].source, f"{path.name}: no Colab badge {image}"
     assert (ROOT / "book" / "_static" / "colab-badge.svg").exists()
@@ -93,7 +95,8 @@ def test_install_cell_installs_the_repository_named_in_config(path):
     assert named == [url], (f"{path.name}: the install cell must set "
                             f'REPOSITORY = "{url}" (_config.yml), got {named}')
     installs = re.findall(r"%pip install .*", first_code.source)
-    assert installs == [f'%pip install -q "companion @ git+{{REPOSITORY}}@{branch}"'], \
+    dist = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["name"]
+    assert installs == [f'%pip install -q "{dist} @ git+{{REPOSITORY}}@{branch}"'], \
         installs
     assert first_code.source.count("github.com") == 1, "a second copy of the URL"
 

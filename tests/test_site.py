@@ -267,7 +267,7 @@ def test_colab_links_point_at_this_page(site, browser):
             const sel = 'a[href*="colab.research.google.com"]';
             return [...document.querySelectorAll(sel)].map(a => a.href);""")
         want = (f"https://colab.research.google.com/github/{repo}/blob/{branch}/"
-                f"book/{nb.name}")
+                f"colab/{nb.name}")  # the Colab copy (make notebooks)
         assert hrefs, f"{page}: no Colab link"
         assert all(h == want for h in hrefs), (page, hrefs, want)
 

@@ -17,6 +17,12 @@ page gets a line under its title, and the ``{run-times}`` directive (used in
 ``intro.md``) lists them all. A notebook cannot print its own stored run time:
 under ``pytest --nbval`` the re-run would print a different figure.
 
+The launch button "Colab" opens the page's Colab copy, ``colab/<name>.ipynb``
+(plain Markdown, solutions folded; ``make notebooks``, ``colab_copies.py``
+beside this file), instead of the MyST source in ``book/``: sphinx-book-theme
+builds the address from the source's path, so :func:`_colab_copy` rewrites it,
+and the build fails when a notebook page has no copy.
+
 It also strips outside links from notebook outputs:
 
 * matplotlib's animation player (``to_jshtml``, the atlas' animations) links
@@ -50,6 +56,7 @@ import re
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
+from sphinx.errors import ExtensionError
 
 CORES = "2 CPU cores"
 
@@ -189,7 +196,37 @@ def _drop_outside_links(app, doctree, docname):
             node.replace_self(nodes.raw(kept, kept, **node.attributes))
 
 
+def _launch_links(buttons):
+    for button in buttons or []:
+        if isinstance(button, dict):
+            if "url" in button:
+                yield button
+            yield from _launch_links(button.get("buttons"))
+
+
+def _colab_copy(app, pagename, context):
+    """Point the Colab launch button of a notebook page at its Colab copy."""
+    from colab_copies import BOOK, COLAB_DIR
+
+    prefix = app.config.html_theme_options.get("launch_buttons", {}).get(
+        "colab_url", "").rstrip("/")
+    if not prefix:
+        return
+    source = f"/{pagename}.ipynb"
+    for button in _launch_links(context.get("header_buttons")):
+        url = button["url"]
+        if not (url.startswith(prefix + "/") and url.endswith(source)):
+            continue
+        name = pathlib.PurePosixPath(pagename).name + ".ipynb"
+        if not pagename.startswith(f"{BOOK}/") or not (
+                pathlib.Path(app.srcdir) / COLAB_DIR / name).exists():
+            raise ExtensionError(f"{pagename}: no Colab copy {COLAB_DIR}/{name}; "
+                                 "run `make notebooks`")
+        button["url"] = url[:-len(source)] + f"/{COLAB_DIR}/{name}"
+
+
 def _fix_page(app, pagename, templatename, context, doctree):
+    _colab_copy(app, pagename, context)
     if not context.get("default_mode"):
         context["default_mode"] = "light"
     scripts = context.get("script_files")
