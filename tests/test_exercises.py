@@ -411,6 +411,10 @@ def test_learner_cells_are_blank_and_call_no_solution(path):
         assert ".solution(" not in src, (path.name, cell.get("id"))
         out = _text(cell["outputs"])
         assert "Correct!" not in out, (path.name, cell.get("id"))
+        assert "Hint" not in out, (path.name, cell.get("id"), "a hint is shown")
+        for name in names:
+            for hint in EXERCISES[name].hints:
+                assert hint not in out, (path.name, cell.get("id"), hint)
         if ".check(" in src:
             assert "..." in src, (path.name, cell.get("id"), "no blank")
             assert "not attempted yet" in out, (path.name, cell.get("id"))
@@ -435,8 +439,10 @@ def test_running_the_learner_cells_prints_no_solution(path):
     out = shown.getvalue()
     assert out.count("not attempted yet") == len(set(names)), out
     assert "Correct!" not in out and "Incorrect" not in out
+    assert "Hint" not in out
     for name in names:
         assert EXERCISES[name].solution_text not in out
+        assert not any(hint in out for hint in EXERCISES[name].hints)
 
 
 # -- the conversion tool ------------------------------------------------------------
@@ -674,3 +680,70 @@ def test_legacy_mapping_message_does_not_describe_align_corners():
     msg = q.check(legacy, seed=SEED).message
     assert "legacy mapping" in msg and "shifts the samples left" in msg
     assert "corner" not in msg  # the page says that of align_corners=True
+
+
+# -- no answer on the page before its question ------------------------------------
+
+def _page_text_above(cells, question_index):
+    """(cell index, text) of the markdown and stored outputs above a question:
+    every cell before it, and the question cell's own text before the
+    ``{exercise}`` directive."""
+    above = []
+    for j, cell in enumerate(cells[:question_index + 1]):
+        if cell["cell_type"] == "markdown":
+            text = nbtool._src(cell)
+            if j == question_index:
+                text = text.split("```{exercise}")[0]
+            above.append((j, text))
+        else:
+            above.append((j, _text(cell.get("outputs", []))))
+    return above
+
+
+def _questions(cells):
+    """(exercise name, index of its question cell), in page order."""
+    found, question, seen = [], None, set()
+    for i, cell in enumerate(cells):
+        text = nbtool._src(cell)
+        if cell["cell_type"] == "markdown" and "```{exercise}" in text:
+            question = i
+        elif cell["cell_type"] == "code" and question is not None:
+            for name in nbtool._GET.findall(text):
+                if name in EXERCISES and name not in seen:
+                    seen.add(name)
+                    found.append((name, question))
+    return found
+
+
+PAGE_QUESTIONS = [(p, name, qi) for p in EXERCISE_NOTEBOOKS
+                  for name, qi in _questions(_cells(p))]
+
+
+def test_every_exercise_is_asked_on_a_page():
+    assert {name for _, name, _ in PAGE_QUESTIONS} == set(EXERCISES)
+
+
+@pytest.mark.parametrize(("path", "name", "question"), PAGE_QUESTIONS,
+                         ids=[f"{p.stem}-{n}" for p, n, _ in PAGE_QUESTIONS])
+def test_no_answer_on_the_page_before_its_question(path, name, question):
+    q = EXERCISES[name]
+    if isinstance(q, CodeExercise):
+        return  # a function: its answers are drawn afresh on every check
+    forms = _answer_forms(q.expected())
+    if q.worked:
+        forms += _answer_forms(parse_worked(q.worked))
+    for j, text in _page_text_above(_cells(path), question):
+        for form in set(forms):
+            assert not _shows(text, form), (path.name, name, f"cell {j}", form)
+
+
+def test_the_spoiler_check_finds_an_answer_shown_above():
+    """The check above can fail: chapter 5's trace table (input 228) shows
+    concat2's shape for 228, and 28 + 8j lists 108."""
+    cells = _cells(ROOT / "book" / "05_inpainting.ipynb")
+    _, question = next(x for x in _questions(cells) if x[0] == "ch5.concat2_shape")
+    above = " ".join(t for _, t in _page_text_above(cells, question))
+    assert _shows(above, "(108, 108, 192)") and _shows(above, "108")
+    assert not _shows(above, "(120, 120, 192)")
+    assert _answer_forms(3_699_376_128)[3] == "3,699.4"  # tables in millions
+    assert "15.39" in _answer_forms(15.392691) and _answer_forms(7) == []

@@ -57,7 +57,7 @@ def _overlap_range():
 def _stride_one_size():
     from ..shapes import conv_transpose_output_size
 
-    return conv_transpose_output_size(10, 7, stride=1, padding=2)
+    return conv_transpose_output_size(17, 7, stride=1, padding=2)
 
 
 def _bilinear_at(convention="tf", align_corners=False, at=(1, 2)) -> float:
@@ -241,26 +241,26 @@ register(Exercise(
 register(Exercise(
     name="ch3.stride_one_size",
     question="A PyTorch stride-1 transposed convolution with a 7x7 kernel and "
-             "padding=2 is applied to a 10x10 map. How many pixels per side "
+             "padding=2 is applied to a 17x17 map. How many pixels per side "
              "does the output have?",
     expected=_stride_one_size,
-    hints=("Picture the scatter with stride 1: each of the 10 inputs drops a "
+    hints=("Picture the scatter with stride 1: each of the 17 inputs drops a "
            "7-wide copy, one cell after the previous one. How long is the "
            "scatter before any padding?",
            "The last copy starts at (i - 1)s and is k wide; PyTorch's padding "
            "then crops p cells from each side."),
-    solution_text="(10 - 1) * 1 + 7 - 2 * 2 = 12: a stride-1 transposed "
+    solution_text="(17 - 1) * 1 + 7 - 2 * 2 = 19: a stride-1 transposed "
                   "convolution grows each side by k - 1 - 2p.",
-    worked=("12",),
+    worked=("19",),
     mistakes=[
-        Mistake(10, "With stride 1 the size does not simply stay: the scatter "
+        Mistake(17, "With stride 1 the size does not simply stay: the scatter "
                     "grows by k - 1 = 6, and padding=2 crops only 2 * 2 of it."),
-        Mistake(16, "16 is the full scatter, (10 - 1) + 7; PyTorch's padding=2 "
+        Mistake(23, "23 is the full scatter, (17 - 1) + 7; PyTorch's padding=2 "
                     "crops 2 cells from each side."),
-        Mistake(14, "padding=2 crops 2 cells from each side, 4 in all, not 2."),
-        Mistake(13, "Use (i - 1)s, not i s: the last copy starts at (i - 1)s "
+        Mistake(21, "padding=2 crops 2 cells from each side, 4 in all, not 2."),
+        Mistake(20, "Use (i - 1)s, not i s: the last copy starts at (i - 1)s "
                     "and is k wide."),
-        Mistake(8, "8 = 10 - 7 + 2 * 2 + 1 is the forward convolution, which "
+        Mistake(15, "15 = 17 - 7 + 2 * 2 + 1 is the forward convolution, which "
                    "shrinks; the transposed one scatters and grows."),
     ],
     next_step="Recompute (i - 1)s, where the last copy starts, add its width "
