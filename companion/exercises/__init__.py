@@ -18,9 +18,10 @@ answer and what went wrong to produce it); one that matches none gets what is
 wrong (type, shape, first wrong value) and which quantity to recompute.
 A blank prints only "not attempted yet" and how to ask for help: the hints
 come one step at a time, on request, the first a nudge (which quantity or
-picture matters), the next the method. Checking the blank ``...`` never raises, so "Run all" on a fresh notebook
-runs through. Chapter modules (``companion.exercises.ch1`` ...) and
-``companion.exercises.appendix`` define and register the questions.
+picture matters), the next the method. Checking the blank ``...`` never
+raises, so "Run all" on a fresh notebook runs through. Chapter modules
+(``companion.exercises.ch1`` ...) and ``companion.exercises.appendix`` define
+and register the questions.
 """
 
 from __future__ import annotations

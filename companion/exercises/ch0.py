@@ -66,6 +66,11 @@ register(Exercise(
                                "column right."),
         Mistake(_window(2, 2), "You counted from 1: NumPy counts rows and "
                                "columns from 0, so x[1, 1] holds 5."),
+        Mistake(_window(1, 1, 1), "That is x[1, 1] alone; the window is 2x2, "
+                                  "four numbers to add."),
+        Mistake(float(np.arange(16).reshape(4, 4)[1, 1:3].sum()),
+                "That is one row of the window; a 2x2 window has two rows, "
+                "x[1:3, 1:3]."),
     ],
     next_step="Print x[1:3, 1:3], check that it holds 5, 6, 9 and 10, and add "
               "them.",

@@ -129,6 +129,8 @@ register(Exercise(
                    "back, half on each side."),
         Mistake(2, "With P = 2 the output is 28 - 7 + 4 + 1 = 26: the kernel "
                    "loses k - 1 = 6 pixels, so 2P must be 6."),
+        Mistake(3.5, "A 7x7 window loses k - 1 = 6 pixels, not 7 (its centre "
+                     "pixel stays): half of 6 on each side."),
     ],
     next_step="Recompute how many pixels the 7x7 window loses without padding "
               "(k - 1), then split them over the two sides.",

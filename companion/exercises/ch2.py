@@ -182,6 +182,8 @@ register(Exercise(
                     "from each side of the output."),
         Mistake(35, "Use (i - 1)s, not i s: the first copy starts at 0 and "
                     "the last at (i - 1)s."),
+        Mistake(3, "That is the forward convolution's size, which shrinks; "
+                   "the transposed convolution scatters and grows."),
     ],
     next_step="Recompute term by term: (i - 1)s, minus 2p, plus k, plus "
               "output_padding.",

@@ -112,6 +112,9 @@ register(Exercise(
         Mistake(_bilinear_at(at=(2, 1)),
                 "You swapped row and column: row 1 samples 0.25, column 2 "
                 "samples 0.75."),
+        Mistake(3.0, "3 is the value of the nearest input pixel, x[0, 1]; "
+                     "bilinear blends the four pixels around the sample "
+                     "point."),
     ],
     next_step="Recompute the two source coordinates, (dst + 0.5) * 2/4 - 0.5 "
               "for row 1 and for column 2, then interpolate along the columns "

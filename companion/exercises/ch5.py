@@ -6,7 +6,6 @@ import numpy as np
 
 from . import CodeExercise, Exercise, Mistake, register
 
-
 #: The input side of ``ch5.concat2_shape``: a size that closes, other than
 #: the article's 228 that the chapter traces.
 CONCAT2_SIZE = 252
@@ -123,6 +122,9 @@ register(Exercise(
         Mistake(np.pad(np.ones((3, 3)), ((2, 3), (4, 1))),
                 "The mask needs its channel axis: shape (8, 8, 1), not "
                 "(8, 8)."),
+        Mistake(np.pad(np.ones((2, 2, 1)), ((2, 4), (4, 2), (0, 0))),
+                "The hole is 2 x 2: the slice 2:4 holds rows 2 and 3 only (it "
+                "stops before 4); a 3 x 3 hole needs 2:5."),
     ],
     next_step="Recompute the slices: rows 2 to 2 + 3 and columns 4 to 4 + 3 "
               "of an (8, 8, 1) array of zeros.",
