@@ -14,6 +14,9 @@ SCATTER_W = np.array([[2.0, 1.0], [1.0, -1.0]])
 #: kernel 3 whose usual port the chapter states.
 TARGET_KERNEL = 5
 
+#: The stride of ``ch2.scatter_step``: the chapter draws strides 1 and 2.
+STEP_STRIDE = 3
+
 #: The upstream gradient and kernel of the gradient exercise.
 GRAD_G = np.array([[1.0, -1.0], [2.0, 0.0]])
 GRAD_W = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, 0.0], [-1.0, 0.0, 1.0]])
@@ -25,7 +28,8 @@ def _scatter_step():
     only = np.zeros_like(SCATTER_X)
     only[1, 0] = SCATTER_X[1, 0]
     return conv_transpose2d_scatter(only[None, :, :, None],
-                                    SCATTER_W[:, :, None, None], stride=2)[0, :, :, 0]
+                                    SCATTER_W[:, :, None, None],
+                                    stride=STEP_STRIDE)[0, :, :, 0]
 
 
 def _conv_matrix_1d():
@@ -79,16 +83,16 @@ def _tconv(g, w, **kw):
                             **kw)[0, :, :, 0]
 
 
-def _scatter_full():
+def _scatter_full(stride: int = STEP_STRIDE):
     from ..transposed import conv_transpose2d_scatter
 
     return conv_transpose2d_scatter(SCATTER_X[None, :, :, None],
                                     SCATTER_W[:, :, None, None],
-                                    stride=2)[0, :, :, 0]
+                                    stride=stride)[0, :, :, 0]
 
 
-def _at(rows: slice, cols: slice, block) -> np.ndarray:
-    out = np.zeros((4, 4))
+def _at(rows: slice, cols: slice, block, size: int = 5) -> np.ndarray:
+    out = np.zeros((size, size))
     out[rows, cols] = block
     return out
 
@@ -102,31 +106,43 @@ def _ch2_size(p, a) -> int:
 
 register(Exercise(
     name="ch2.scatter_step",
-    question="x = [[1, 2], [3, 4]], w = [[2, 1], [1, -1]], stride 2. What does the "
-             "input x[1, 0] alone add to the 4x4 output? Answer a 4x4 array.",
+    question="x = [[1, 2], [3, 4]], w = [[2, 1], [1, -1]], stride 3. What does the "
+             "input x[1, 0] alone add to the 5x5 output? Answer a 5x5 array.",
     expected=_scatter_step,
     hints=("Look again at the scatter pictures above: each input pixel drops "
-           "one copy of the kernel, scaled by its value, into the output. "
-           "Only x[1, 0]'s copy counts here.",
+           "one copy of the kernel, scaled by its value, into the output, and "
+           "the stride sets how far apart the copies start. Only x[1, 0]'s "
+           "copy counts here.",
            "The copy is x[1, 0] * w, a 2x2 block, and with stride s it starts "
-           "at row i*s, column j*s of a 4x4 array of zeros."),
-    solution_text="x[1, 0] = 3 lands at rows 2-3, columns 0-1: 3 * w = "
-                  "[[6, 3], [3, -3]] there, zeros elsewhere.",
+           "at row i*s, column j*s of a 5x5 array of zeros."),
+    solution_text="x[1, 0] = 3 lands at rows 3-4, columns 0-1: 3 * w = "
+                  "[[6, 3], [3, -3]] there, zeros elsewhere. With stride 3 "
+                  "the copies leave row 2 and column 2 empty.",
     mistakes=[
         Mistake(_scatter_full(), "That is the whole output, every input's copy "
                                  "added up; the question asks for the copy of "
                                  "x[1, 0] alone."),
         Mistake(_at(slice(1, 3), slice(0, 2), 3 * SCATTER_W),
-                "You put the copy at (i, j) = (1, 0); with stride 2 it starts "
-                "at (i*s, j*s) = (2, 0)."),
-        Mistake(_at(slice(2, 4), slice(0, 2), 3 * SCATTER_W[::-1, ::-1]),
+                "You put the copy at (i, j) = (1, 0); with stride 3 it starts "
+                "at (i*s, j*s) = (3, 0)."),
+        Mistake(_at(slice(2, 4), slice(0, 2), 3 * SCATTER_W),
+                "You used stride 2, as in the pictures above; with stride 3 "
+                "the copy starts at (i*s, j*s) = (3, 0)."),
+        Mistake(_at(slice(2, 4), slice(0, 2), 3 * SCATTER_W, size=4),
+                "That is the stride-2 output of the pictures above (4x4); with "
+                "stride 3 the output is (2 - 1)*3 + 2 = 5 wide and the copy "
+                "starts at row 3."),
+        Mistake(_at(slice(3, 5), slice(0, 2), 3 * SCATTER_W[::-1, ::-1]),
                 "You flipped the kernel: the scatter writes x[i, j] * w as it "
                 "is."),
+        Mistake(_at(slice(3, 5), slice(0, 2), SCATTER_W),
+                "That is w itself; the copy is scaled by the input's value, "
+                "x[1, 0] * w."),
         Mistake(3 * SCATTER_W, "That is the copy itself (2x2); place it in the "
-                               "4x4 output, zeros elsewhere."),
+                               "5x5 output, zeros elsewhere."),
     ],
-    next_step="Recompute where the copy starts, (i*s, j*s), and the block "
-              "x[1, 0] * w that goes there; all other cells are 0.",
+    next_step="Recompute where the copy starts, (i*s, j*s) with s = 3, and "
+              "the block x[1, 0] * w that goes there; all other cells are 0.",
 ))
 
 register(Exercise(
