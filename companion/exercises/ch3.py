@@ -194,8 +194,9 @@ register(Exercise(
              "shape (1, 2, 3, 12). Where does input channel 7 at (h=1, w=2) "
              "land? Answer (row, col, channel) of the output.",
     expected=_shuffle_position,
-    hints=("Each input pixel becomes an r x r block of the output; work out "
-           "the output's channel count first, 12 / r**2.",
+    hints=("Each input pixel becomes an r x r block of the output, so the "
+           "output has r**2 times fewer channels; work out that channel count "
+           "first.",
            "TensorFlow reads output (h*r + i, w*r + j, c) from input channel "
            "(i*r + j)*C + c: split 7 into block index i*r + j and channel c, "
            "then place it."),
