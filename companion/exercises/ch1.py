@@ -215,6 +215,10 @@ register(Exercise(
         Mistake(_window_at(PIXEL_AT[1], PIXEL_AT[0]),
                 "You swapped row and column: the window of output (1, 2) "
                 "starts at input row 1, column 2, PIXEL_X[1:4, 2:5]."),
+        Mistake(_window_at(PIXEL_AT[0] - 1, PIXEL_AT[1] - 1),
+                "You counted rows and columns from 1: NumPy counts from 0, so "
+                "output (1, 2) is the second row and the third column, and "
+                "its window is PIXEL_X[1:4, 2:5]."),
     ],
     next_step="Recompute the window PIXEL_X[1:4, 2:5], its elementwise "
               "product with PIXEL_W, the sum, then add PIXEL_B.",
@@ -241,6 +245,9 @@ register(Exercise(
         Mistake(15.0, "15 = 3.0 / 0.2 divides by the rate; divide by the "
                       "probability of keeping, 1 - rate."),
         Mistake(0.0, "A kept value is not zeroed; only the dropped ones are."),
+        Mistake(3.6, "3.6 = 3.0 * (1 + 0.2) scales up by the rate; Keras "
+                     "divides by the keep probability, 1 - rate, which is a "
+                     "little more."),
     ],
     next_step="Recompute the keep probability, 1 - rate, and divide the kept "
               "value by it.",

@@ -211,6 +211,9 @@ register(Exercise(
                            "row offset) and j = 0."),
         Mistake((3, 4, 7), "The output has C = 12 / 4 = 3 channels; channel 7 "
                            "becomes channel 7 mod 3 = 1."),
+        Mistake((1, 2, 7), "That is where the value sits in the input; "
+                           "depth_to_space moves it into the 2 x 2 block of "
+                           "output pixels that input pixel (1, 2) becomes."),
     ],
     next_step="Recompute C = 12 / r**2, split 7 = (i*r + j)*C + c, then the "
               "position (h*r + i, w*r + j).",
@@ -237,6 +240,8 @@ register(Exercise(
         Mistake((6, 6), "6 = 2 * 3 mixes an even row with an odd column; the "
                         "smallest is both axes at 2, the largest both at 3."),
         Mistake((4, 6), "4 is right; the largest is both axes at 3, 3 * 3."),
+        Mistake((9, 4), "Right numbers, wrong order: the answer is (min, max), "
+                        "the smaller first."),
     ],
     next_step="Recompute the 1-D counts (floor(K/s) and ceil(K/s)), then the "
               "smallest and largest products of two of them.",
