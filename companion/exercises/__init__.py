@@ -7,23 +7,28 @@ Each question of the book is an :class:`Exercise` (answer a value) or a
     from companion.exercises import get
     q = get("ch1.output_size")
     answer = ...          # the reader replaces the blank
-    q.check(answer)       # "not attempted yet" and the hint, a diagnosis, or "Correct"
-    q.hint()
-    q.solution()
+    q.check(answer)       # "not attempted yet", a diagnosis, or "Correct"
+    q.hint()              # a first nudge; call again for the next step
+    q.solution()          # the worked solution, last
 
 ``check`` compares with the value computed by the companion's own reference
 code (never a hard-coded number), with a tolerance for floats. A wrong answer
 is first compared with the exercise's known mistakes (each a plausible wrong
 answer and what went wrong to produce it); one that matches none gets what is
 wrong (type, shape, first wrong value) and which quantity to recompute.
-Checking the blank ``...`` never raises, so "Run all" on a fresh notebook
-runs through. Chapter modules (``companion.exercises.ch1`` ...) and
-``companion.exercises.appendix`` define and register the questions.
+A blank prints only "not attempted yet" and how to ask for help: the hints
+come one step at a time, on request, the first a nudge (which quantity or
+picture matters), the next the method. Checking the blank ``...`` never
+raises, so "Run all" on a fresh notebook runs through. Chapter modules
+(``companion.exercises.ch1`` ...) and ``companion.exercises.appendix`` define
+and register the questions.
 """
 
 from __future__ import annotations
 
+import dis
 import importlib
+import inspect
 import numbers
 import re
 from collections.abc import Callable
@@ -86,10 +91,104 @@ class HintText(str):
         return str(self)
 
 
-def _not_attempted(name: str, hint: str, blank: str) -> Verdict:
+def _caller_name(exercise, depth: int = 2) -> str:
+    """The variable the learner bound ``exercise`` to (``q1``), else ``q``."""
+    frame = inspect.currentframe()
+    try:
+        for _ in range(depth):
+            frame = frame.f_back if frame is not None else None
+        if frame is None:
+            return "q"
+        for scope in (frame.f_locals, frame.f_globals):
+            names = sorted(n for n, v in list(scope.items())
+                           if v is exercise and not n.startswith("_"))
+            if names:
+                return names[0]
+        return "q"
+    finally:
+        del frame
+
+
+def _not_attempted(name: str, blank: str, var: str = "q") -> Verdict:
     return Verdict("not attempted",
                    f"{name}: not attempted yet. Replace the {blank} with your "
-                   f"answer and run the cell again. Hint: {hint}")
+                   f"answer and run the cell again. Stuck? {var}.hint() gives "
+                   f"a first nudge (call it again for the next step).")
+
+
+def _hint(exercise, step: int | None) -> HintText:
+    """Hint number ``step`` (1-based) of ``exercise``, by default the next one."""
+    hints = exercise.hints
+    if step is None:
+        step = min(exercise._hints_shown + 1, len(hints))
+    if isinstance(step, bool) or not isinstance(step, numbers.Integral) or \
+            not 1 <= step <= len(hints):
+        raise ValueError(f"step must be a whole number from 1 to {len(hints)}, "
+                         f"got {step!r}")
+    step = int(step)
+    exercise._hints_shown = max(exercise._hints_shown, step)
+    after = ("Call hint() again for the next step." if step < len(hints) else
+             "That was the last hint; solution() shows the worked solution.")
+    return HintText(f"Hint {step} of {len(hints)}: {hints[step - 1]} ({after})")
+
+
+def _check_hints(name: str, hints) -> None:
+    if isinstance(hints, str) or len(hints) < 2 or not all(
+            isinstance(h, str) and h for h in hints):
+        raise ValueError(f"exercise {name!r} needs hints: a tuple of at least "
+                         f"two graded hint strings (a nudge, then the method), "
+                         f"got {hints!r}")
+
+
+def _decimals(x: float) -> int:
+    """Decimals of ``x`` as written (``15.39`` has 2); 0 for ``1e-05`` forms."""
+    text = repr(float(x))
+    if "e" in text or "." not in text:
+        return 0
+    return len(text.split(".")[1].rstrip("0"))
+
+
+def _rounds_to(answer, value) -> bool:
+    """``answer`` (a float written with d >= 2 decimals) is ``value`` rounded to d."""
+    if isinstance(answer, (bool, np.bool_)) or not isinstance(
+            answer, numbers.Real) or isinstance(answer, numbers.Integral):
+        return False
+    if isinstance(value, (bool, str, tuple)) or not isinstance(value, numbers.Real):
+        return False
+    d = _decimals(answer)
+    return d >= 2 and abs(float(answer) - float(value)) <= 0.5 * 10.0 ** -d * (1 + 1e-9)
+
+
+def _rounded_match(answer, value, rtol: float, atol: float) -> bool:
+    """``answer`` equals ``value`` up to the tolerance or to rounding, item by item."""
+    if isinstance(value, tuple):
+        return isinstance(answer, (tuple, list)) and len(answer) == len(value) \
+            and all(_rounded_match(a, v, rtol, atol) for a, v in zip(answer, value))
+    return compare_answer(answer, value, rtol, atol) is None or \
+        _rounds_to(answer, value)
+
+
+def _round_message(answer, expected, rtol: float, atol: float) -> str | None:
+    """Say which items of ``answer`` are ``expected`` rounded too coarsely."""
+    pairs = list(zip(answer, expected)) if isinstance(expected, tuple) \
+        and isinstance(answer, (tuple, list)) else [(answer, expected)]
+    coarse = []
+    for a, e in pairs:
+        if compare_answer(a, e, rtol, atol) is None:
+            continue
+        if not _rounds_to(a, e):
+            return None
+        need = next(d for d in range(1, 17)
+                    if np.isclose(round(float(e), d), float(e), rtol=rtol,
+                                  atol=atol))
+        coarse.append((a, need))
+    if not coarse:
+        return None
+    need = max(n for _, n in coarse)
+    shown = ", ".join(_plain(a) for a, _ in coarse)
+    return (f"Close: {shown} is the answer rounded to {_decimals(coarse[0][0])} "
+            f"decimals, but the check wants at least {need} decimals (or "
+            f"the unrounded value straight from Python).")
 
 
 @dataclass
@@ -105,9 +204,12 @@ class Exercise:
     expected : callable
         Zero-argument function returning the right answer, computed with the
         companion (so the check can never drift from the code it teaches).
-    hint_text, solution_text : str
-        Shown by :meth:`hint` and :meth:`solution` (and the hint by
-        :meth:`check` on the blank).
+    hints : tuple of str
+        At least two graded hints, shown one per call of :meth:`hint`: first
+        a nudge (which quantity matters, which picture to look at), next the
+        method. No hint gives the answer; :meth:`solution` comes last.
+    solution_text : str
+        Shown by :meth:`solution`.
     mistakes : list of Mistake
         At least two common wrong answers, each with its diagnosis.
     next_step : str
@@ -119,23 +221,31 @@ class Exercise:
         ``check`` accepts them.
     rtol, atol : float
         Tolerance for float answers.
+    diagnose : callable, optional
+        ``diagnose(answer)`` returns a diagnosis for a wrong answer that no
+        mistake matches exactly (a wrong name in a tuple, say), or None.
+
+    A float written with two or more decimals that is the answer (or a known
+    mistake) rounded is told so, with the number of decimals the check wants.
     """
 
     name: str
     question: str
     expected: Callable[[], object]
-    hint_text: str
+    hints: tuple[str, ...]
     solution_text: str
     mistakes: list[Mistake] = field(default_factory=list)
     next_step: str = ""
     worked: tuple[str, ...] = ()
     rtol: float = 1e-6
     atol: float = 1e-8
+    diagnose: Callable[[object], str | None] | None = None
+    _hints_shown: int = field(default=0, repr=False, compare=False)
 
     def check(self, answer) -> Verdict:
         """Compare ``answer`` with the expected value and explain the result."""
         if answer is Ellipsis or answer is None:
-            return _not_attempted(self.name, self.hint_text, "...")
+            return _not_attempted(self.name, "...", _caller_name(self))
         expected = self.expected()
         problem = compare_answer(answer, expected, self.rtol, self.atol)
         if problem is None:
@@ -144,12 +254,23 @@ class Exercise:
             if compare_answer(answer, mistake.answer, self.rtol, self.atol) is None:
                 return Verdict("incorrect",
                                f"{self.name}: Incorrect. {mistake.why}")
+        close = _round_message(answer, expected, self.rtol, self.atol)
+        if close is not None:
+            return Verdict("incorrect", f"{self.name}: Incorrect. {close}")
+        for mistake in self.mistakes:
+            if _rounded_match(answer, mistake.answer, self.rtol, self.atol):
+                return Verdict("incorrect",
+                               f"{self.name}: Incorrect. {mistake.why}")
+        if self.diagnose is not None:
+            why = self.diagnose(answer)
+            if why:
+                return Verdict("incorrect", f"{self.name}: Incorrect. {why}")
         return Verdict("incorrect",
                        f"{self.name}: Incorrect. {problem} {self.next_step}".strip())
 
-    def hint(self) -> str:
-        """Return the hint (the notebook displays it)."""
-        return HintText(f"Hint: {self.hint_text}")
+    def hint(self, step: int | None = None) -> str:
+        """The next hint (or hint number ``step``), for the notebook to display."""
+        return _hint(self, step)
 
     def solution(self) -> str:
         """Return the worked solution (the notebook displays it)."""
@@ -165,7 +286,7 @@ class CodeExercise:
 
     Parameters
     ----------
-    name, question, hint_text, solution_text, next_step
+    name, question, hints, solution_text, next_step
         As for :class:`Exercise`.
     cases : callable
         ``cases(rng)`` returns a list of argument tuples, drawn afresh from the
@@ -177,13 +298,16 @@ class CodeExercise:
     describe : callable
         ``describe(*args)`` says in words what one input was, for the message
         about the first wrong result.
+
+    A function whose body is still only ``...`` (or ``pass``) is "not
+    attempted"; one with a body that returns None is told so.
     """
 
     name: str
     question: str
     cases: Callable[[np.random.Generator], list[tuple]]
     reference: Callable
-    hint_text: str
+    hints: tuple[str, ...]
     solution_text: str
     mistakes: list[Mistake] = field(default_factory=list)
     next_step: str = ""
@@ -191,6 +315,7 @@ class CodeExercise:
     rtol: float = 1e-6
     atol: float = 1e-8
     worked: tuple[str, ...] = ()
+    _hints_shown: int = field(default=0, repr=False, compare=False)
 
     def check(self, function, seed=None) -> Verdict:
         """Run ``function`` on fresh random inputs and explain the result.
@@ -199,7 +324,10 @@ class CodeExercise:
         draws new ones.
         """
         if function is Ellipsis or function is None:
-            return _not_attempted(self.name, self.hint_text, "...")
+            return _not_attempted(self.name, "...", _caller_name(self))
+        if _is_blank(function):
+            return _not_attempted(self.name, "... in the function body",
+                                  _caller_name(self))
         if not callable(function):
             return Verdict("incorrect",
                            f"{self.name}: Incorrect. Pass the function itself, "
@@ -215,8 +343,11 @@ class CodeExercise:
                                f"{type(error).__name__}: {error} on "
                                f"{self.describe(*args)}.")
             if result is None or result is Ellipsis:
-                return _not_attempted(self.name, self.hint_text,
-                                      "... in the function body")
+                what = "None" if result is None else "... (Ellipsis)"
+                return Verdict("incorrect",
+                               f"{self.name}: Incorrect. Your function returned "
+                               f"{what} on {self.describe(*args)}: end it with "
+                               f"a return statement that gives the result.")
             got.append(result)
         problems = [compare_answer(g, self.reference(*a), self.rtol, self.atol)
                     for g, a in zip(got, cases)]
@@ -235,13 +366,27 @@ class CodeExercise:
                        f"random inputs. On {self.describe(*cases[i])}: "
                        f"{problems[i]} {self.next_step}".strip())
 
-    def hint(self) -> str:
-        """Return the hint (the notebook displays it)."""
-        return HintText(f"Hint: {self.hint_text}")
+    def hint(self, step: int | None = None) -> str:
+        """The next hint (or hint number ``step``), for the notebook to display."""
+        return _hint(self, step)
 
     def solution(self) -> str:
         """Return the worked solution (the notebook displays it)."""
         return HintText(f"Solution: {self.solution_text}")
+
+
+_BLANK_OPS = {"RESUME", "NOP", "CACHE", "RETURN_VALUE", "RETURN_CONST",
+              "LOAD_CONST"}
+
+
+def _is_blank(function) -> bool:
+    """``function``'s body is only ``...``, ``pass`` or a docstring."""
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return False
+    return all(ins.opname in _BLANK_OPS and ins.argval is None
+               or ins.opname in {"RESUME", "NOP", "CACHE"}
+               for ins in dis.get_instructions(code))
 
 
 def _copies(args: tuple) -> tuple:
@@ -310,10 +455,18 @@ def compare_answer(answer, expected, rtol: float, atol: float) -> str | None:
                     f"the first at index {idx}: expected "
                     f"{_plain(expected[idx])}, got {_plain(got[idx])}.")
         return None
-    if isinstance(expected, (bool, str)):
-        if type(answer) is not type(expected) or answer != expected:
-            return (f"Expected a {type(expected).__name__}; {_plain(answer)} "
-                    f"is not it.")
+    if isinstance(expected, bool):
+        if not isinstance(answer, (bool, np.bool_)):
+            return f"Expected True or False, got {_plain(answer)}."
+        if bool(answer) != expected:
+            return f"{answer} is not the answer."
+        return None
+    if isinstance(expected, str):
+        if not isinstance(answer, str):
+            return (f"Expected a name in quotes (a str), got "
+                    f"{_plain(answer)}.")
+        if answer != expected:
+            return f"{answer!r} is not the right name."
         return None
     if isinstance(expected, numbers.Number):
         if isinstance(answer, np.ndarray) and answer.size == 1:
@@ -365,6 +518,7 @@ def register(exercise):
                         f"{type(exercise).__name__}")
     if exercise.name in _REGISTRY:
         raise ValueError(f"exercise name {exercise.name!r} is already registered")
+    _check_hints(exercise.name, exercise.hints)
     if len(exercise.mistakes) < 2 or not all(
             isinstance(m, Mistake) for m in exercise.mistakes):
         raise ValueError(f"exercise {exercise.name!r} needs at least two "

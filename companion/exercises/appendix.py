@@ -54,9 +54,14 @@ register(CodeExercise(
     reference=_size_ref,
     describe=lambda i, k, s, p, d: (f"size={i}, kernel={k}, stride={s}, "
                                     f"padding={p}, dilation={d}"),
-    hint_text="A dilated kernel spans K = d(k - 1) + 1 cells; the padded input "
-              "has size + 2p; the windows start every s cells while they fit: "
-              "floor((size + 2p - K) / s) + 1.",
+    hints=("Reduce it to the simplest case you know, a plain kernel on an "
+           "unpadded input: how many cells does the padded input have, and how "
+           "many cells does a dilated kernel span from its first tap to its "
+           "last?",
+           "The padded input has size + 2p cells; a kernel of k taps with "
+           "dilation d spans d(k - 1) + 1 of them. Then count the windows as "
+           "for a plain kernel: the whole strides that fit, plus the first "
+           "window. Return a whole number."),
     solution_text="(size + 2 * padding - dilation * (kernel - 1) - 1) // stride "
                   "+ 1, which is companion.shapes.conv_output_size.",
     mistakes=[

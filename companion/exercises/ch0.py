@@ -27,7 +27,11 @@ register(Exercise(
     question="A 5x5 image, a 3x3 kernel, stride 1, no padding: how many "
              "output pixels along each side?",
     expected=_valid_size,
-    hint_text="Count the positions where a 3-wide window fits inside 5 cells.",
+    hints=("Look at one row of the image: 5 cells, and a window 3 cells wide "
+           "that slides one cell at a time without sticking out.",
+           "Count the columns where the window's left edge can start: the "
+           "first is 0, the last is the one where its right edge touches the "
+           "image's last cell."),
     solution_text="5 - 3 + 1 = 3: the window starts at columns 0, 1 and 2.",
     worked=("3",),
     mistakes=[
@@ -47,7 +51,10 @@ register(Exercise(
     question="x = np.arange(16).reshape(4, 4). What is the sum of the 2x2 "
              "window whose top-left corner is x[1, 1]?",
     expected=_window_sum,
-    hint_text="The window is x[1:3, 1:3]: rows 1-2 and columns 1-2.",
+    hints=("Print x first and find x[1, 1] in it: NumPy counts rows and "
+           "columns from 0.",
+           "A 2x2 window at row 1, column 1 is the slice x[1:3, 1:3] (a slice "
+           "stops before its end index); add up its four numbers."),
     solution_text="x[1:3, 1:3] = [[5, 6], [9, 10]], whose sum is 30.",
     worked=("30",),
     mistakes=[
@@ -59,6 +66,11 @@ register(Exercise(
                                "column right."),
         Mistake(_window(2, 2), "You counted from 1: NumPy counts rows and "
                                "columns from 0, so x[1, 1] holds 5."),
+        Mistake(_window(1, 1, 1), "That is x[1, 1] alone; the window is 2x2, "
+                                  "four numbers to add."),
+        Mistake(float(np.arange(16).reshape(4, 4)[1, 1:3].sum()),
+                "That is one row of the window; a 2x2 window has two rows, "
+                "x[1:3, 1:3]."),
     ],
     next_step="Print x[1:3, 1:3], check that it holds 5, 6, 9 and 10, and add "
               "them.",

@@ -18,12 +18,15 @@ PIXEL_W = np.array([[1, 0, -1],
 PIXEL_B = 2.0
 #: Output position ``(row, column)`` asked for.
 PIXEL_AT = (1, 2)
+#: The input side of ``ch1.output_size`` (kernel 5, stride 2): a size the
+#: chapter's tables do not show.
+OUT_SIZE_H = 46
 
 
 def _output_size():
     from ..shapes import conv_output_size
 
-    return conv_output_size(28, 5, stride=2, padding="valid")
+    return conv_output_size(OUT_SIZE_H, 5, stride=2, padding="valid")
 
 
 def _keep_padding():
@@ -65,11 +68,6 @@ def _dropout_value():
     return float(out[out != 0][0])
 
 
-def _flipped_pixel():
-    y, x = PIXEL_AT
-    return float((PIXEL_X[y:y + 3, x:x + 3] * PIXEL_W[::-1, ::-1]).sum() + PIXEL_B)
-
-
 def _window_at(y: int, x: int, flip: bool = False) -> float:
     w = PIXEL_W[::-1, ::-1] if flip else PIXEL_W
     return float((PIXEL_X[y:y + 3, x:x + 3] * w).sum() + PIXEL_B)
@@ -81,25 +79,32 @@ def _flipped_pixel():
 
 register(Exercise(
     name="ch1.output_size",
-    question="A 28x28 input, a 5x5 kernel, stride 2, 'valid' padding: how many "
+    question="A 46x46 input, a 5x5 kernel, stride 2, 'valid' padding: how many "
              "output pixels along each side?",
     expected=_output_size,
-    hint_text="o = floor((H - k) / s) + 1; the last window must fit entirely.",
-    solution_text="floor((28 - 5) / 2) + 1 = floor(11.5) + 1 = 12. "
-                  "conv_output_size(28, 5, stride=2) gives the same.",
-    worked=("12",),
+    hints=("Follow the left edge of the window along one row: it starts at 0 "
+           "and jumps 2 pixels at a time, and the last window must still fit "
+           "entirely inside the 46 pixels.",
+           "Count the whole jumps that fit in the H - k pixels the window can "
+           "travel, floor((H - k) / s), then add one for the first window."),
+    solution_text="floor((46 - 5) / 2) + 1 = floor(20.5) + 1 = 21. "
+                  "conv_output_size(46, 5, stride=2) gives the same.",
+    worked=("21",),
     mistakes=[
-        Mistake(12.5, "You forgot the floor: (28 - 5) / 2 + 1 = 12.5, but a "
+        Mistake(21.5, "You forgot the floor: (46 - 5) / 2 + 1 = 21.5, but a "
                       "window that would stick out of the input is not "
                       "counted."),
-        Mistake(11.5, "(28 - 5) / 2 counts the steps between windows; take "
+        Mistake(20.5, "(46 - 5) / 2 counts the jumps between windows; take "
                       "the floor and add 1 for the first window."),
-        Mistake(24, "24 = 28 - 5 + 1 ignores the stride: with stride 2 the "
+        Mistake(42, "42 = 46 - 5 + 1 ignores the stride: with stride 2 the "
                     "window moves two pixels at a time."),
-        Mistake(14, "14 = ceil(28 / 2) is TensorFlow's 'same' padding; the "
+        Mistake(23, "23 = ceil(46 / 2) is TensorFlow's 'same' padding; the "
                     "question uses 'valid' (no padding)."),
-        Mistake(11, "Off by one: floor((28 - 5) / 2) = 11 steps, plus the "
+        Mistake(20, "Off by one: floor((46 - 5) / 2) = 20 jumps, plus the "
                     "first window, makes one more."),
+        Mistake(22, "You rounded (46 - 5) / 2 = 20.5 up: half a jump would "
+                    "put the last window half outside the input, so round "
+                    "down before adding the first window."),
     ],
     next_step="Recompute the number of strides that fit, floor((H - k) / s), "
               "then add one for the first window.",
@@ -110,7 +115,10 @@ register(Exercise(
     question="How many rows of zeros P on each side keep a 28x28 input at 28x28 "
              "through a 7x7 convolution with stride 1?",
     expected=_keep_padding,
-    hint_text="Solve 28 = (28 - 7 + 2P) / 1 + 1 for P.",
+    hints=("Without padding, how many pixels does a 7x7 window lose along one "
+           "side of the image? The padding has to give them back.",
+           "The output side is H - k + 2P + 1 (stride 1); set it equal to H "
+           "and solve for P, the zeros on one side."),
     solution_text="28 = 28 - 7 + 2P + 1 gives 2P = 6, P = 3 = (k - 1) / 2.",
     worked=("3",),
     mistakes=[
@@ -121,6 +129,8 @@ register(Exercise(
                    "back, half on each side."),
         Mistake(2, "With P = 2 the output is 28 - 7 + 4 + 1 = 26: the kernel "
                    "loses k - 1 = 6 pixels, so 2P must be 6."),
+        Mistake(3.5, "A 7x7 window loses k - 1 = 6 pixels, not 7 (its centre "
+                     "pixel stays): half of 6 on each side."),
     ],
     next_step="Recompute how many pixels the 7x7 window loses without padding "
               "(k - 1), then split them over the two sides.",
@@ -131,8 +141,12 @@ register(Exercise(
     question="TensorFlow 'same' padding, input 7, kernel 4, stride 2: how many "
              "zeros go before and after? Answer (before, after).",
     expected=_same_split,
-    hint_text="o = ceil(7 / 2); total = (o - 1) * s + k - H; TensorFlow puts "
-              "total // 2 before and the rest after.",
+    hints=("First find the output size that 'same' promises with stride 2: "
+           "ceil(H / s). The padding is whatever makes the windows reach that "
+           "many positions.",
+           "The last window starts at (o - 1) * s and ends k cells later; the "
+           "total padding is how far that end passes H. TensorFlow puts "
+           "total // 2 zeros before and the rest after."),
     solution_text="o = 4, total = 3 * 2 + 4 - 7 = 3: 1 before, 2 after. "
                   "same_padding(7, 4, stride=2) returns (1, 2).",
     worked=("(1, 2)",),
@@ -155,8 +169,11 @@ register(Exercise(
     question="How many trainable parameters has a Conv2D layer with 64 filters "
              "of size 3x3 on a 32-channel input (with biases)?",
     expected=_conv_params,
-    hint_text="Each filter spans all input channels: 3 * 3 * 32 weights, plus "
-              "one bias.",
+    hints=("Count one filter first: it is not a flat 3x3 grid, it reaches "
+           "through every channel of its input.",
+           "One filter has kernel height * kernel width * input channels "
+           "weights plus one bias; the layer has one filter per output "
+           "channel."),
     solution_text="(3 * 3 * 32 + 1) * 64 = 18,496; "
                   "keras.layers.Conv2D(64, 3).count_params() after building on "
                   "32 channels agrees.",
@@ -180,9 +197,12 @@ register(Exercise(
     question="With PIXEL_X, PIXEL_W and bias PIXEL_B (companion.exercises.ch1), "
              "what is the 'valid', stride-1 output at row 1, column 2?",
     expected=_one_pixel,
-    hint_text="The window starts at row 1, column 2 of the input: "
-              "PIXEL_X[1:4, 2:5]. Multiply element by element with the kernel "
-              "(no flip), sum, add the bias.",
+    hints=("Output (row, column) comes from the 3x3 window of PIXEL_X whose "
+           "top-left corner is at that same row and column (stride 1, no "
+           "padding). Print that window.",
+           "Multiply the window element by element with PIXEL_W as it is "
+           "(CNN layers do not flip the kernel), sum the nine products and "
+           "add the bias."),
     solution_text="(PIXEL_X[1:4, 2:5] * PIXEL_W).sum() + PIXEL_B = 7; "
                   "conv2d_naive gives the same value.",
     worked=("7",),
@@ -195,6 +215,10 @@ register(Exercise(
         Mistake(_window_at(PIXEL_AT[1], PIXEL_AT[0]),
                 "You swapped row and column: the window of output (1, 2) "
                 "starts at input row 1, column 2, PIXEL_X[1:4, 2:5]."),
+        Mistake(_window_at(PIXEL_AT[0] - 1, PIXEL_AT[1] - 1),
+                "You counted rows and columns from 1: NumPy counts from 0, so "
+                "output (1, 2) is the second row and the third column, and "
+                "its window is PIXEL_X[1:4, 2:5]."),
     ],
     next_step="Recompute the window PIXEL_X[1:4, 2:5], its elementwise "
               "product with PIXEL_W, the sum, then add PIXEL_B.",
@@ -205,8 +229,11 @@ register(Exercise(
     question="Keras Dropout(rate=0.2) at training time: what does a kept "
              "activation of 3.0 become?",
     expected=_dropout_value,
-    hint_text="Inverted dropout keeps the expected value: kept values are "
-              "divided by the probability of keeping them.",
+    hints=("Keras wants the layer's output to have the same average at "
+           "training and at inference time. On average, what fraction of the "
+           "values survives?",
+           "Inverted dropout divides every kept value by the probability of "
+           "keeping it, 1 - rate."),
     solution_text="3.0 / (1 - 0.2) = 3.75; dropped values become 0.",
     worked=("3.75",),
     mistakes=[
@@ -218,6 +245,9 @@ register(Exercise(
         Mistake(15.0, "15 = 3.0 / 0.2 divides by the rate; divide by the "
                       "probability of keeping, 1 - rate."),
         Mistake(0.0, "A kept value is not zeroed; only the dropped ones are."),
+        Mistake(3.6, "3.6 = 3.0 * (1 + 0.2) scales up by the rate; Keras "
+                     "divides by the keep probability, 1 - rate, which is a "
+                     "little more."),
     ],
     next_step="Recompute the keep probability, 1 - rate, and divide the kept "
               "value by it.",
@@ -268,8 +298,12 @@ register(CodeExercise(
     cases=valid_conv_cases,
     reference=_conv_valid,
     describe=lambda x, w: f"x of shape {x.shape} and w of shape {w.shape}",
-    hint_text="out[i, j] = (x[i:i + K, j:j + L] * w).sum() for i in "
-              "range(H - K + 1) and j in range(W - L + 1); do not flip w.",
+    hints=("Start with the shape of the result: how many positions does a "
+           "K x L window have inside an H x W array? Create an array of that "
+           "shape and fill it one output at a time.",
+           "Output (i, j) is the window x[i:i + K, j:j + L] times w, element "
+           "by element, summed; loop i and j over all output positions, and "
+           "do not flip w. End with return."),
     solution_text="Two loops over the output positions; each output is the "
                   "sum of the window times the kernel. companion.conv.conv2d "
                   "does the same on (n, h, w, c) arrays.",

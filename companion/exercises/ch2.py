@@ -10,6 +10,13 @@ from . import CodeExercise, Exercise, Mistake, register
 SCATTER_X = np.array([[1.0, 2.0], [3.0, 4.0]])
 SCATTER_W = np.array([[2.0, 1.0], [1.0, -1.0]])
 
+#: The kernel of ``ch2.padding_for_target`` (16 -> 32, stride 2): not the
+#: kernel 3 whose usual port the chapter states.
+TARGET_KERNEL = 5
+
+#: The stride of ``ch2.scatter_step``: the chapter draws strides 1 and 2.
+STEP_STRIDE = 3
+
 #: The upstream gradient and kernel of the gradient exercise.
 GRAD_G = np.array([[1.0, -1.0], [2.0, 0.0]])
 GRAD_W = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, 0.0], [-1.0, 0.0, 1.0]])
@@ -21,7 +28,8 @@ def _scatter_step():
     only = np.zeros_like(SCATTER_X)
     only[1, 0] = SCATTER_X[1, 0]
     return conv_transpose2d_scatter(only[None, :, :, None],
-                                    SCATTER_W[:, :, None, None], stride=2)[0, :, :, 0]
+                                    SCATTER_W[:, :, None, None],
+                                    stride=STEP_STRIDE)[0, :, :, 0]
 
 
 def _conv_matrix_1d():
@@ -40,7 +48,7 @@ def _output_size():
 def _padding_for_target():
     from ..shapes import solve_conv_transpose
 
-    (setting,) = solve_conv_transpose(16, 32, kernels=[3], strides=[2])
+    (setting,) = solve_conv_transpose(16, 32, kernels=[TARGET_KERNEL], strides=[2])
     return (setting.padding, setting.output_padding)
 
 
@@ -65,7 +73,7 @@ def _wrong_matrices():
     w = np.array([1.0, 2.0, 3.0]).reshape(1, 3, 1, 1)
     stride_1 = conv_matrix((1, 5, 1), w, stride=1)  # 3x5
     flipped = conv_matrix((1, 5, 1), np.ascontiguousarray(w[:, ::-1]), stride=2)
-    return [stride_1, flipped, _conv_matrix_1d().T]
+    return [stride_1, flipped, _conv_matrix_1d().T, stride_1[:2]]
 
 
 def _tconv(g, w, **kw):
@@ -75,16 +83,16 @@ def _tconv(g, w, **kw):
                             **kw)[0, :, :, 0]
 
 
-def _scatter_full():
+def _scatter_full(stride: int = STEP_STRIDE):
     from ..transposed import conv_transpose2d_scatter
 
     return conv_transpose2d_scatter(SCATTER_X[None, :, :, None],
                                     SCATTER_W[:, :, None, None],
-                                    stride=2)[0, :, :, 0]
+                                    stride=stride)[0, :, :, 0]
 
 
-def _at(rows: slice, cols: slice, block) -> np.ndarray:
-    out = np.zeros((4, 4))
+def _at(rows: slice, cols: slice, block, size: int = 5) -> np.ndarray:
+    out = np.zeros((size, size))
     out[rows, cols] = block
     return out
 
@@ -92,34 +100,49 @@ def _at(rows: slice, cols: slice, block) -> np.ndarray:
 def _ch2_size(p, a) -> int:
     from ..shapes import conv_transpose_output_size
 
-    return conv_transpose_output_size(16, 3, stride=2, padding=p,
+    return conv_transpose_output_size(16, TARGET_KERNEL, stride=2, padding=p,
                                       output_padding=a)
 
 
 register(Exercise(
     name="ch2.scatter_step",
-    question="x = [[1, 2], [3, 4]], w = [[2, 1], [1, -1]], stride 2. What does the "
-             "input x[1, 0] alone add to the 4x4 output? Answer a 4x4 array.",
+    question="x = [[1, 2], [3, 4]], w = [[2, 1], [1, -1]], stride 3. What does the "
+             "input x[1, 0] alone add to the 5x5 output? Answer a 5x5 array.",
     expected=_scatter_step,
-    hint_text="Input (i, j) writes x[i, j] * w into the 2x2 block whose top-left "
-              "corner is (i*s, j*s) of the output.",
-    solution_text="x[1, 0] = 3 lands at rows 2-3, columns 0-1: 3 * w = "
-                  "[[6, 3], [3, -3]] there, zeros elsewhere.",
+    hints=("Look again at the scatter pictures above: each input pixel drops "
+           "one copy of the kernel, scaled by its value, into the output, and "
+           "the stride sets how far apart the copies start. Only x[1, 0]'s "
+           "copy counts here.",
+           "The copy is x[1, 0] * w, a 2x2 block, and with stride s it starts "
+           "at row i*s, column j*s of a 5x5 array of zeros."),
+    solution_text="x[1, 0] = 3 lands at rows 3-4, columns 0-1: 3 * w = "
+                  "[[6, 3], [3, -3]] there, zeros elsewhere. With stride 3 "
+                  "the copies leave row 2 and column 2 empty.",
     mistakes=[
         Mistake(_scatter_full(), "That is the whole output, every input's copy "
                                  "added up; the question asks for the copy of "
                                  "x[1, 0] alone."),
         Mistake(_at(slice(1, 3), slice(0, 2), 3 * SCATTER_W),
-                "You put the copy at (i, j) = (1, 0); with stride 2 it starts "
-                "at (i*s, j*s) = (2, 0)."),
-        Mistake(_at(slice(2, 4), slice(0, 2), 3 * SCATTER_W[::-1, ::-1]),
+                "You put the copy at (i, j) = (1, 0); with stride 3 it starts "
+                "at (i*s, j*s) = (3, 0)."),
+        Mistake(_at(slice(2, 4), slice(0, 2), 3 * SCATTER_W),
+                "You used stride 2, as in the pictures above; with stride 3 "
+                "the copy starts at (i*s, j*s) = (3, 0)."),
+        Mistake(_at(slice(2, 4), slice(0, 2), 3 * SCATTER_W, size=4),
+                "That is the stride-2 output of the pictures above (4x4); with "
+                "stride 3 the output is (2 - 1)*3 + 2 = 5 wide and the copy "
+                "starts at row 3."),
+        Mistake(_at(slice(3, 5), slice(0, 2), 3 * SCATTER_W[::-1, ::-1]),
                 "You flipped the kernel: the scatter writes x[i, j] * w as it "
                 "is."),
+        Mistake(_at(slice(3, 5), slice(0, 2), SCATTER_W),
+                "That is w itself; the copy is scaled by the input's value, "
+                "x[1, 0] * w."),
         Mistake(3 * SCATTER_W, "That is the copy itself (2x2); place it in the "
-                               "4x4 output, zeros elsewhere."),
+                               "5x5 output, zeros elsewhere."),
     ],
-    next_step="Recompute where the copy starts, (i*s, j*s), and the block "
-              "x[1, 0] * w that goes there; all other cells are 0.",
+    next_step="Recompute where the copy starts, (i*s, j*s) with s = 3, and "
+              "the block x[1, 0] * w that goes there; all other cells are 0.",
 ))
 
 register(Exercise(
@@ -127,8 +150,11 @@ register(Exercise(
     question="A 1-D convolution of a length-5 input with the kernel [1, 2, 3], "
              "stride 2, no padding, is y = C x. Build C.",
     expected=_conv_matrix_1d,
-    hint_text="Row o of C holds the kernel starting at column o*s; the output "
-              "has floor((5 - 3)/2) + 1 = 2 entries.",
+    hints=("First the shape: C has one row per output and one column per "
+           "input. How many outputs does a 3-wide window with stride 2 give on "
+           "5 inputs?",
+           "Row o of C is the window of output o: the kernel [1, 2, 3] written "
+           "from column o*s on, zeros elsewhere."),
     solution_text="C = [[1, 2, 3, 0, 0], [0, 0, 1, 2, 3]]: the second window "
                   "starts two columns to the right.",
     mistakes=[
@@ -141,6 +167,10 @@ register(Exercise(
         Mistake(_wrong_matrices()[2], "That is C transposed (5x2), the matrix "
                                       "of the transposed convolution; C maps "
                                       "5 inputs to 2 outputs, so it is 2x5."),
+        Mistake(_wrong_matrices()[3], "Your second row starts one column after "
+                                      "the first: that is stride 1. With "
+                                      "stride 2 each window starts two columns "
+                                      "after the previous one."),
     ],
     next_step="Recompute row by row: row o has the kernel at columns o*s to "
               "o*s + 2 and zeros elsewhere.",
@@ -151,7 +181,12 @@ register(Exercise(
     question="PyTorch ConvTranspose2d(kernel_size=5, stride=3, padding=1, "
              "output_padding=2) on a 10x10 map: how many pixels per side?",
     expected=_output_size,
-    hint_text="o = (i - 1)s - 2p + k + output_padding.",
+    hints=("Build the size up as the scatter does: where does the last copy "
+           "of the kernel start, how wide is it, then what do padding and "
+           "output_padding take away and add?",
+           "The copies start every s cells, the last at (i - 1)s, and are k "
+           "wide; PyTorch's padding crops p cells from each side and "
+           "output_padding adds cells at the end."),
     solution_text="(10 - 1)*3 - 2*1 + 5 + 2 = 32.",
     worked=("32",),
     mistakes=[
@@ -163,6 +198,8 @@ register(Exercise(
                     "from each side of the output."),
         Mistake(35, "Use (i - 1)s, not i s: the first copy starts at 0 and "
                     "the last at (i - 1)s."),
+        Mistake(3, "That is the forward convolution's size, which shrinks; "
+                   "the transposed convolution scatters and grows."),
     ],
     next_step="Recompute term by term: (i - 1)s, minus 2p, plus k, plus "
               "output_padding.",
@@ -170,22 +207,32 @@ register(Exercise(
 
 register(Exercise(
     name="ch2.padding_for_target",
-    question="A PyTorch transposed convolution with kernel 3 and stride 2 must "
+    question="A PyTorch transposed convolution with kernel 5 and stride 2 must "
              "take a 16x16 map to 32x32. Which (padding, output_padding)?",
     expected=_padding_for_target,
-    hint_text="Solve (16 - 1)*2 - 2p + 3 + a = 32 with p >= 0 and 0 <= a < 2.",
-    solution_text="33 - 2p + a = 32 forces a odd, so a = 1 and p = 1: (1, 1).",
-    worked=("(1, 1)",),
+    hints=("Start from the full scatter, no padding: how long is it for 16 "
+           "inputs, kernel 5, stride 2? Compare it with the 32 you need.",
+           "The size is (16 - 1)*2 - 2p + 5 + a, with p >= 0 and "
+           "0 <= a < 2 (output_padding is smaller than the stride). The "
+           "padding removes cells two at a time; output_padding adds one."),
+    solution_text="35 - 2p + a = 32 forces a odd, so a = 1 and p = 2: (2, 1).",
+    worked=("(2, 1)",),
     mistakes=[
-        Mistake((1, 0), f"padding=1 alone gives {_ch2_size(1, 0)}: it crops one "
-                        f"cell from each side, and output_padding=1 must add "
+        Mistake((1, 1), f"(1, 1) is the usual port for kernel 3; with kernel 5 "
+                        f"it gives {_ch2_size(1, 1)}: the scatter is two cells "
+                        f"longer, so crop one more on each side."),
+        Mistake((2, 0), f"padding=2 alone gives {_ch2_size(2, 0)}: it crops two "
+                        f"cells from each side, and output_padding=1 must add "
                         f"one back at the end."),
         Mistake((0, 1), f"padding=0 gives {_ch2_size(0, 1)} with "
-                        f"output_padding=1: the scatter is 33 long and a "
+                        f"output_padding=1: the scatter is 35 long and a "
                         f"padding must crop it."),
         Mistake((0, 0), f"(0, 0) gives {_ch2_size(0, 0)}, the full scatter "
-                        f"(15 * 2 + 3); crop it with padding and add back "
+                        f"(15 * 2 + 5); crop it with padding and add back "
                         f"with output_padding."),
+        Mistake((1.5, 0), "padding is a whole number of cells per side; a "
+                          "crop of 3 cells in all is not possible, so crop 4 "
+                          "and add one back with output_padding."),
     ],
     next_step="Recompute the size of your setting, (16 - 1)*2 - 2p + 3 + a, "
               "and adjust p and a (0 <= a < 2) until it is 32.",
@@ -196,8 +243,12 @@ register(Exercise(
     question="y = conv2d(x, w, stride=2) with x of shape (1, 6, 6, 1) and the 3x3 "
              "kernel GRAD_W. For dL/dy = GRAD_G (2x2), what is dL/dx (6x6)?",
     expected=_gradient,
-    hint_text="dL/dx is the transposed convolution of dL/dy with the same "
-              "kernel, stride 2, and an output_padding that restores 6 rows.",
+    hints=("Think of which input pixels each output y[i, j] read in the "
+           "forward pass: its gradient flows back to exactly those pixels, "
+           "weighted by the kernel.",
+           "That is a scatter: gradient (i, j) adds g[i, j] * w at rows 2i to "
+           "2i + 2 and columns 2j to 2j + 2 of a 6x6 array of zeros, the "
+           "transposed convolution of dL/dy with the same kernel, stride 2."),
     solution_text="conv_transpose2d(g, w, stride=2, output_padding=1): the "
                   "scatter is (2 - 1)*2 + 3 = 5 wide, and the sixth row and "
                   "column, which no window read, get zero gradient.",
@@ -224,8 +275,13 @@ register(Exercise(
              "padding='same') to PyTorch: answer (padding, output_padding, "
              "crop), crop being the rows and columns to drop at the end.",
     expected=_keras_same_port,
-    hint_text="Keras keeps full[offset : offset + 2i] with offset = "
-              "(K - s) // 2 of the K - s extra cells; PyTorch crops p on both sides.",
+    hints=("Compare the full scatter, (i - 1)s + K long, with the 2i cells "
+           "Keras 'same' keeps: how many extra cells are there, and on which "
+           "side does Keras drop the odd one?",
+           "Keras drops (K - s) // 2 cells at the start and the rest at the "
+           "end; PyTorch's padding=p drops p on both sides, output_padding "
+           "adds at the end, and what is still too much is cropped at the "
+           "end."),
     solution_text="K - s = 3 is odd: Keras drops 1 row at the top and 2 at the "
                   "bottom. PyTorch padding=1 drops 1 on each side, so one more "
                   "row and column must go at the end: (1, 0, 1).",
@@ -289,9 +345,12 @@ register(CodeExercise(
     cases=scatter_cases,
     reference=_scatter_ref,
     describe=lambda x, w, s: f"a {w.shape[0]}x{w.shape[0]} kernel with stride {s}",
-    hint_text="Start from zeros of side (2 - 1)*stride + K; each input "
-              "(i, j) adds x[i, j] * w to the block whose top-left corner is "
-              "(i*stride, j*stride). Add (+=), do not assign.",
+    hints=("Do it as the pictures do: each of the four inputs drops a scaled "
+           "copy of w into the output. Where does copy (i, j) start, and how "
+           "large must the output be to hold the last one?",
+           "Start from zeros of side (2 - 1)*stride + K; input (i, j) adds "
+           "x[i, j] * w to the block whose top-left corner is (i*stride, "
+           "j*stride). Add (+=) where copies overlap, and return the array."),
     solution_text="Four scaled copies of w, added into place at (i*s, j*s); "
                   "companion.transposed.conv_transpose2d_scatter does the same "
                   "on (n, h, w, c) arrays.",

@@ -57,7 +57,7 @@ def _overlap_range():
 def _stride_one_size():
     from ..shapes import conv_transpose_output_size
 
-    return conv_transpose_output_size(5, 3, stride=1, padding=0)
+    return conv_transpose_output_size(17, 7, stride=1, padding=2)
 
 
 def _bilinear_at(convention="tf", align_corners=False, at=(1, 2)) -> float:
@@ -88,9 +88,12 @@ register(Exercise(
     question="x = [[1, 3], [5, 7]] is resized to 4x4 with tf.image.resize "
              "(bilinear, half-pixel centres). What is out[1, 2]?",
     expected=_bilinear_value,
-    hint_text="Output row 1 samples input row (1 + 0.5) * 2/4 - 0.5 = 0.25; "
-              "output column 2 samples column 0.75. Interpolate along the "
-              "columns first, then along the rows.",
+    hints=("First find where output pixel (1, 2) sits on the input: the "
+           "half-pixel mapping gives an input row and an input column, "
+           "usually between pixels.",
+           "Input coordinate = (dst + 0.5) * in/out - 0.5, once for row 1 and "
+           "once for column 2. Then interpolate linearly along the columns in "
+           "both input rows, and between the two results along the rows."),
     solution_text="Along the columns at 0.75: row 0 gives 1 + 0.75 * (3 - 1) "
                   "= 2.5, row 1 gives 5 + 0.75 * 2 = 6.5. Along the rows at "
                   "0.25: 2.5 + 0.25 * (6.5 - 2.5) = 3.5.",
@@ -109,6 +112,9 @@ register(Exercise(
         Mistake(_bilinear_at(at=(2, 1)),
                 "You swapped row and column: row 1 samples 0.25, column 2 "
                 "samples 0.75."),
+        Mistake(3.0, "3 is the value of the nearest input pixel, x[0, 1]; "
+                     "bilinear blends the four pixels around the sample "
+                     "point."),
     ],
     next_step="Recompute the two source coordinates, (dst + 0.5) * 2/4 - 0.5 "
               "for row 1 and for column 2, then interpolate along the columns "
@@ -123,8 +129,11 @@ register(Exercise(
              "bilinear with align_corners=True, (c) PyTorch mode='nearest'? "
              "Answer a tuple of three floats.",
     expected=_source_coordinates,
-    hint_text="(a) (dst + 0.5) * in/out - 0.5; (b) dst * (in - 1)/(out - 1); "
-              "(c) dst * in/out, the legacy mapping (then floor).",
+    hints=("The three libraries use three different mappings; the table of "
+           "coordinate mappings above says which library uses which.",
+           "(a) is the half-pixel mapping, (b) the align-corners one, (c) the "
+           "legacy one (before its floor); put dst = 3, in = 4 and out = 6 "
+           "into each formula of the table."),
     solution_text="(a) 3.5 * 4/6 - 0.5 = 1.8333; (b) 3 * 3/5 = 1.8; "
                   "(c) 3 * 4/6 = 2.0.",
     worked=("1.8333", "1.8", "2.0"),
@@ -139,6 +148,9 @@ register(Exercise(
                                     "centres onto each other: dst * (in - 1) / "
                                     "(out - 1), not dst * in/out."),
         Mistake((11 / 6, 2.0, 1.8), "(b) and (c) are swapped."),
+        Mistake((1.8, 1.8, 2.0), "(a) 1.8 is the align-corners value; "
+                                 "TensorFlow 2 uses half-pixel centres, "
+                                 "(dst + 0.5) * in/out - 0.5."),
     ],
     next_step="Recompute the item the message names with its own formula: "
               "(a) (dst + 0.5) * in/out - 0.5, (b) dst * (in - 1)/(out - 1), "
@@ -152,8 +164,10 @@ register(Exercise(
              "switches (row * 4 + col) [[5, 2], [8, 15]]. What does max "
              "unpooling give? Answer a 4x4 array.",
     expected=_unpool,
-    hint_text="Switch 5 is row 1, column 1. Every cell that no switch points "
-              "at is 0.",
+    hints=("A switch is a position in the 4x4 input, written as one number: "
+           "row * 4 + col. Decode switch 5 first.",
+           "row = s // 4 and col = s % 4; write each pooled value at its "
+           "switch's position in a 4x4 array of zeros."),
     solution_text="out = zeros((4, 4)); out[1, 1] = 9; out[0, 2] = 8; "
                   "out[2, 0] = 7; out[3, 3] = 6.",
     mistakes=[
@@ -180,8 +194,12 @@ register(Exercise(
              "shape (1, 2, 3, 12). Where does input channel 7 at (h=1, w=2) "
              "land? Answer (row, col, channel) of the output.",
     expected=_shuffle_position,
-    hint_text="TensorFlow reads output (h*r + i, w*r + j, c) from input "
-              "channel (i*r + j)*C + c, with C = 12 / 4 = 3.",
+    hints=("Each input pixel becomes an r x r block of the output, so the "
+           "output has r**2 times fewer channels; work out that channel count "
+           "first.",
+           "TensorFlow reads output (h*r + i, w*r + j, c) from input channel "
+           "(i*r + j)*C + c: split 7 into block index i*r + j and channel c, "
+           "then place it."),
     solution_text="7 = (i*2 + j)*3 + c gives i*2 + j = 2, c = 1, so i = 1, "
                   "j = 0: row 1*2 + 1 = 3, column 2*2 + 0 = 4, channel 1: (3, 4, 1).",
     worked=("(3, 4, 1)",),
@@ -193,6 +211,9 @@ register(Exercise(
                            "row offset) and j = 0."),
         Mistake((3, 4, 7), "The output has C = 12 / 4 = 3 channels; channel 7 "
                            "becomes channel 7 mod 3 = 1."),
+        Mistake((1, 2, 7), "That is where the value sits in the input; "
+                           "depth_to_space moves it into the 2 x 2 block of "
+                           "output pixels that input pixel (1, 2) becomes."),
     ],
     next_step="Recompute C = 12 / r**2, split 7 = (i*r + j)*C + c, then the "
               "position (h*r + i, w*r + j).",
@@ -205,8 +226,11 @@ register(Exercise(
              "largest number of kernel taps that land on one pixel? Answer "
              "(min, max).",
     expected=_overlap_range,
-    hint_text="Along one axis the copies overlap floor(5/2) or ceil(5/2) times; "
-              "in 2-D the counts of the two axes multiply.",
+    hints=("Do one axis first: copies 5 taps wide start every 2 cells. Count "
+           "how many copies cover one output cell, in the middle of the row.",
+           "Along one axis a cell is covered floor(K/s) or ceil(K/s) times, "
+           "depending on its position; in 2-D the counts of the two axes "
+           "multiply, so take the smallest and the largest product."),
     solution_text="Per axis 2 or 3, so 2 * 2 = 4 and 3 * 3 = 9: (4, 9). The "
                   "uneven counts are a checkerboard pattern.",
     worked=("(4, 9)",),
@@ -216,6 +240,8 @@ register(Exercise(
         Mistake((6, 6), "6 = 2 * 3 mixes an even row with an odd column; the "
                         "smallest is both axes at 2, the largest both at 3."),
         Mistake((4, 6), "4 is right; the largest is both axes at 3, 3 * 3."),
+        Mistake((9, 4), "Right numbers, wrong order: the answer is (min, max), "
+                        "the smaller first."),
     ],
     next_step="Recompute the 1-D counts (floor(K/s) and ceil(K/s)), then the "
               "smallest and largest products of two of them.",
@@ -223,24 +249,31 @@ register(Exercise(
 
 register(Exercise(
     name="ch3.stride_one_size",
-    question="A stride-1 transposed convolution with a 3x3 kernel and no "
-             "padding is applied to a 5x5 map. How many pixels per side does "
-             "the output have?",
+    question="A PyTorch stride-1 transposed convolution with a 7x7 kernel and "
+             "padding=2 is applied to a 17x17 map. How many pixels per side "
+             "does the output have?",
     expected=_stride_one_size,
-    hint_text="o = (i - 1)s + k - 2p.",
-    solution_text="(5 - 1) * 1 + 3 - 0 = 7: a stride-1 transposed convolution "
-                  "still grows each side by k - 1 - 2p.",
-    worked=("7",),
+    hints=("Picture the scatter with stride 1: each of the 17 inputs drops a "
+           "7-wide copy, one cell after the previous one. How long is the "
+           "scatter before any padding?",
+           "The last copy starts at (i - 1)s and is k wide; PyTorch's padding "
+           "then crops p cells from each side."),
+    solution_text="(17 - 1) * 1 + 7 - 2 * 2 = 19: a stride-1 transposed "
+                  "convolution grows each side by k - 1 - 2p.",
+    worked=("19",),
     mistakes=[
-        Mistake(5, "With stride 1 the size does not stay: every input scatters "
-                   "a 3-wide copy, so the output grows by k - 1 = 2."),
-        Mistake(3, "3 = 5 - 3 + 1 is the forward 'valid' convolution, which "
-                   "shrinks; the transposed one grows."),
-        Mistake(8, "Use (i - 1)s, not i s: the last copy starts at (i - 1)s "
-                   "and is k wide."),
+        Mistake(17, "With stride 1 the size does not simply stay: the scatter "
+                    "grows by k - 1 = 6, and padding=2 crops only 2 * 2 of it."),
+        Mistake(23, "23 is the full scatter, (17 - 1) + 7; PyTorch's padding=2 "
+                    "crops 2 cells from each side."),
+        Mistake(21, "padding=2 crops 2 cells from each side, 4 in all, not 2."),
+        Mistake(20, "Use (i - 1)s, not i s: the last copy starts at (i - 1)s "
+                    "and is k wide."),
+        Mistake(15, "15 = 17 - 7 + 2 * 2 + 1 is the forward convolution, which "
+                   "shrinks; the transposed one scatters and grows."),
     ],
-    next_step="Recompute (i - 1)s, where the last copy starts, then add its "
-              "width k.",
+    next_step="Recompute (i - 1)s, where the last copy starts, add its width "
+              "k, then subtract the 2p cells the padding crops.",
 ))
 
 
@@ -292,16 +325,20 @@ register(CodeExercise(
     cases=coordinate_cases,
     reference=_coord_ref,
     describe=lambda d, i, o: f"dst={d}, in_size={i}, out_size={o}",
-    hint_text="Pixel centres sit at index + 0.5: go to the continuous "
-              "coordinate (dst + 0.5), scale by in_size / out_size, and come "
-              "back (- 0.5).",
+    hints=("Work in continuous coordinates, where pixel d covers [d, d + 1): "
+           "where is the centre of output pixel dst, and how many input pixels "
+           "is one output pixel wide?",
+           "Take the centre dst + 0.5, scale it by in_size / out_size, and "
+           "turn the centre back into an index by subtracting 0.5. Return "
+           "the float."),
     solution_text="(dst + 0.5) * in_size / out_size - 0.5, "
                   "companion.resize.source_coordinate(dst, in_size, out_size, "
                   "'tf').",
     mistakes=[
         Mistake(_coord_legacy, "That is the legacy mapping dst * in/out "
-                               "(TensorFlow 1, PyTorch 'nearest'): it lines up "
-                               "the pixels' corners, not their centres."),
+                               "(TensorFlow 1, PyTorch 'nearest'), which "
+                               "shifts the samples left: it scales the index "
+                               "dst itself, not the pixel's centre dst + 0.5."),
         Mistake(_coord_corners, "That is align_corners=True, dst * (in - 1) / "
                                 "(out - 1); half-pixel centres scale by "
                                 "in/out around the centres."),

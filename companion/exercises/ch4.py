@@ -42,7 +42,7 @@ def _settings_search():
 def _decoder_macs():
     from ..models.vgg import Layer, layer_table
 
-    layer = Layer("tconv1_2", "tconv", filters=64, kernel=3)
+    layer = Layer("tconv1_2_5x5", "tconv", filters=64, kernel=5)
     return layer_table([layer], (224, 224, 128))[0].macs
 
 
@@ -58,8 +58,12 @@ register(Exercise(
              "padding) receives a 7x7x512 map. What is the output shape "
              "(height, width, channels)?",
     expected=_tconv_output_shape,
-    hint_text="Keras 'valid': o = H*s + max(K - s, 0); the channels are the "
-              "layer's filters, whatever came in.",
+    hints=("Two separate questions: the side, from the scatter of a 3-wide "
+           "kernel with stride 2 over 7 inputs, and the channels, which "
+           "depend only on the layer.",
+           "Keras 'valid': the last copy starts at (H - 1)*s and is K wide, "
+           "so o = (H - 1)*s + K when K >= s; the output has one channel per "
+           "filter, whatever came in."),
     solution_text="7*2 + max(3 - 2, 0) = 15 on each side and 256 filters: "
                   "(15, 15, 256). companion.shapes.conv_transpose_output_size("
                   "7, 3, stride=2, padding='valid') gives 15.",
@@ -83,8 +87,10 @@ register(Exercise(
     question="How many parameters has Conv2DTranspose(64, (4, 4), strides=2) "
              "applied to a map with 128 channels?",
     expected=_tconv_params,
-    hint_text="k*k*c_in*c_out weights plus one bias per output channel; the "
-              "stride changes the output size, not the parameter count.",
+    hints=("The stride changes the output size, not the parameter count: "
+           "count the numbers in the kernel tensor and the biases.",
+           "The kernel holds k*k weights for every pair of an input and an "
+           "output channel, and there is one bias per output channel."),
     solution_text="4*4*128*64 + 64 = 131,136.",
     worked=("131,136",),
     mistakes=[
@@ -110,9 +116,12 @@ register(Exercise(
              "the 'valid' Conv2DTranspose that brings 30x30x32 back to "
              "64x64x3.",
     expected=_undo_layer,
-    hint_text="Filters: the channels to restore. Both 63 and 64 shrink to 30 "
-              "under this convolution; 'valid' with output_padding a gives "
-              "(H - 1)*s + K + a.",
+    hints=("Mirror the encoder layer: the kernel and stride stay, and the "
+           "filters are the channels you want back. Then check the size the "
+           "mirror gives on 30 pixels.",
+           "A 'valid' Conv2DTranspose gives (H - 1)*s + K + a pixels with "
+           "output_padding a < s; several input sizes shrink to 30 under the "
+           "encoder, and a picks the one you need."),
     solution_text="(3, 5, 2, 1): (30 - 1)*2 + 5 = 63, so one extra row and "
                   "column (output_padding=1) reaches 64. Without it Keras "
                   "gives 30*2 + max(5 - 2, 0) = 63.",
@@ -137,9 +146,11 @@ register(Exercise(
              "kernel 1 to 6 and no dilation that maps a 5-pixel side to 10, "
              "as (kernel, padding, output_padding) tuples, sorted.",
     expected=_settings_search,
-    hint_text="o = (H - 1)*s - 2p + k + output_padding with 0 <= "
-              "output_padding < s; try each kernel. "
-              "companion.shapes.solve_conv_transpose does the search.",
+    hints=("Treat the kernels one at a time: for each k from 1 to 6, is there "
+           "a padding and an output_padding that give 10?",
+           "The size is (H - 1)*s - 2p + k + a with p >= 0 and 0 <= a < s; "
+           "solve it for each k (companion.shapes.solve_conv_transpose does "
+           "the search), and keep the tuples sorted."),
     solution_text="(1, 0, 1), (2, 0, 0), (3, 1, 1), (4, 1, 0), (5, 2, 1), "
                   "(6, 2, 0): one setting per kernel, the odd kernels need "
                   "output_padding=1.",
@@ -160,27 +171,36 @@ register(Exercise(
 
 register(Exercise(
     name="ch4.decoder_macs",
-    question="How many multiply-adds does the decoder layer tconv1_2, "
-             "Conv2DTranspose(64, (3, 3), padding='same') on a 224x224x128 "
-             "map, perform for one image?",
+    question="The decoder layer tconv1_2 is Conv2DTranspose(64, (3, 3), "
+             "padding='same') on a 224x224x128 map. How many multiply-adds "
+             "would it perform for one image with a 5x5 kernel instead?",
     expected=_decoder_macs,
-    hint_text="Every input value scatters a 3x3x64 copy of its kernel slice: "
-              "h*w*c_in*k*k*c_out.",
-    solution_text="224*224*128*9*64 = 3,699,376,128, about 3.7 billion.",
-    worked=("3,699,376,128",),
+    hints=("Count the work per input value: each one meets a whole kernel "
+           "slice, every tap of it for every output channel.",
+           "Multiply-adds = h * w * c_in * k * k * c_out: every input value "
+           "scatters a k x k x c_out copy of its kernel slice."),
+    solution_text="224*224*128*25*64 = 10,276,044,800, about 10.3 billion: "
+                  "25/9 of the 3x3 layer's cost.",
+    worked=("10,276,044,800",),
     mistakes=[
-        Mistake(224 * 224 * 128 * 9, "You left out the 64 output channels: "
-                                     "each input value meets a 3x3 kernel "
-                                     "slice for every one of them."),
-        Mistake(224 * 224 * 128 * 9 * 64 + 64, "Multiply-adds count products; "
-                                               "the biases are not multiplied."),
-        Mistake(224 * 224 * 3 * 9 * 64, "tconv1_2 receives 128 channels, not "
-                                        "the image's 3."),
-        Mistake(112 * 112 * 128 * 9 * 64, "That uses 112 x 112; this layer "
-                                          "works on the full 224 x 224 map."),
+        Mistake(224 * 224 * 128 * 9 * 64, "That is the 3x3 layer of the table "
+                                          "above; with a 5x5 kernel each input "
+                                          "value meets 25 taps, not 9."),
+        Mistake(224 * 224 * 128 * 25, "You left out the 64 output channels: "
+                                      "each input value meets a 5x5 kernel "
+                                      "slice for every one of them."),
+        Mistake(224 * 224 * 128 * 5 * 64, "A 5x5 kernel has 5 * 5 = 25 taps, "
+                                          "not 5."),
+        Mistake(224 * 224 * 128 * 25 * 64 + 64, "Multiply-adds count products; "
+                                                "the biases are not "
+                                                "multiplied."),
+        Mistake(224 * 224 * 3 * 25 * 64, "tconv1_2 receives 128 channels, not "
+                                         "the image's 3."),
+        Mistake(112 * 112 * 128 * 25 * 64, "That uses 112 x 112; this layer "
+                                           "works on the full 224 x 224 map."),
     ],
     next_step="Recompute the product h * w * c_in * k * k * c_out with "
-              "h = w = 224, c_in = 128, k = 3, c_out = 64.",
+              "h = w = 224, c_in = 128, k = 5, c_out = 64.",
 ))
 
 
@@ -240,9 +260,12 @@ register(CodeExercise(
     reference=_block_ref,
     describe=lambda s, k, n, p: (f"size={s}, kernel={k}, n_convs={n}, "
                                  f"padding={p!r}"),
-    hint_text="'same' keeps the size; 'valid' takes kernel - 1 away, once per "
-              "convolution. The pooling then keeps floor(size / 2) (an odd "
-              "last row is dropped).",
+    hints=("Follow the size through the block one layer at a time: what does "
+           "one convolution do to it with 'same', and with 'valid'? What does "
+           "the pooling do to an odd size?",
+           "'same' keeps the size; 'valid' takes kernel - 1 away, once per "
+           "convolution (loop n_convs times). The pooling then keeps "
+           "size // 2. Return a whole number."),
     solution_text="Apply the convolution rule n_convs times, then "
                   "size // 2; companion.shapes.conv_output_size does each "
                   "step.",

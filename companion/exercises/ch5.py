@@ -6,6 +6,44 @@ import numpy as np
 
 from . import CodeExercise, Exercise, Mistake, register
 
+#: The input side of ``ch5.concat2_shape``: a size that closes, other than
+#: the article's 228 that the chapter traces.
+CONCAT2_SIZE = 252
+#: ``ch5.next_valid_size`` asks for the smallest closing size above this one
+#: (beyond the sizes the chapter lists).
+NEXT_ABOVE = 300
+
+
+def _layer_names() -> list[str]:
+    from ..models.inpainting import trace_shapes
+
+    return [r.name for r in trace_shapes(228)]
+
+
+def _diagnose_96(answer) -> str | None:
+    """A diagnosis for a wrong layer name in ``ch5.why_96_fails``."""
+    if not isinstance(answer, (tuple, list)) or len(answer) != 3 or \
+            not isinstance(answer[0], str) or answer[0] == "concat1":
+        return None
+    name, names = answer[0], _layer_names()
+    concats = [n for n in names if n.startswith("concat")]
+    if name.strip().lower() in names and name != name.strip().lower():
+        return (f"Write the name as the trace table does, in lower case and "
+                f"without spaces: {name.strip().lower()!r}, not {name!r}.")
+    if name in concats:
+        return (f"{name} is not the first to fail: on the way up the data "
+                f"meets the concatenations in the order "
+                f"{', '.join(concats)}, and an earlier one already fails.")
+    if name.startswith("pool"):
+        return (f"{name} is a pooling layer, where an odd size gets floored; "
+                f"the question asks which concatenation then has to join two "
+                f"different sizes.")
+    if name in names:
+        return (f"{name} is a layer of the network but not a concatenation; "
+                f"the concatenations are {', '.join(concats)}.")
+    return (f"{name!r} is not a layer name of the network; its concatenations "
+            f"are {', '.join(concats)} (see the trace table).")
+
 
 def _mask():
     from ..models.inpainting import square_mask
@@ -46,7 +84,7 @@ def _psnr_wrong():
 def _shape_concat2():
     from ..models.inpainting import trace_shapes
 
-    return next(r.shape for r in trace_shapes(228) if r.name == "concat2")
+    return next(r.shape for r in trace_shapes(CONCAT2_SIZE) if r.name == "concat2")
 
 
 def _why_96():
@@ -58,7 +96,7 @@ def _why_96():
 def _next_size():
     from ..models.inpainting import valid_input_sizes
 
-    return valid_input_sizes(101, 300)[0]
+    return valid_input_sizes(NEXT_ABOVE + 1, NEXT_ABOVE + 100)[0]
 
 
 register(Exercise(
@@ -67,8 +105,11 @@ register(Exercise(
              "hole whose top-left pixel is at row 2, column 4 (1 in the hole, "
              "0 elsewhere).",
     expected=_mask,
-    hint_text="Start from np.zeros((8, 8, 1)) and set the rows 2:5 and the "
-              "columns 4:7 to 1.",
+    hints=("Start from an (8, 8, 1) array of zeros and draw the hole into it. "
+           "Which index is the row, which the column?",
+           "A 3 x 3 hole whose top-left pixel is at (row, col) covers the "
+           "slices row:row + 3 and col:col + 3 (a slice stops before its "
+           "end); set them to 1."),
     solution_text="mask = np.zeros((8, 8, 1), np.float32); "
                   "mask[2:5, 4:7] = 1, which is ip.square_mask(8, 2, 4, 3).",
     mistakes=[
@@ -81,6 +122,9 @@ register(Exercise(
         Mistake(np.pad(np.ones((3, 3)), ((2, 3), (4, 1))),
                 "The mask needs its channel axis: shape (8, 8, 1), not "
                 "(8, 8)."),
+        Mistake(np.pad(np.ones((2, 2, 1)), ((2, 4), (4, 2), (0, 0))),
+                "The hole is 2 x 2: the slice 2:4 holds rows 2 and 3 only (it "
+                "stops before 4); a 3 x 3 hole needs 2:5."),
     ],
     next_step="Recompute the slices: rows 2 to 2 + 3 and columns 4 to 4 + 3 "
               "of an (8, 8, 1) array of zeros.",
@@ -91,9 +135,11 @@ register(Exercise(
     question="For psnr_example()'s original, restored and mask, what is the "
              "PSNR in dB over the hole pixels only (data range 1)?",
     expected=_psnr,
-    hint_text="Select the hole pixels with mask[..., 0] == 1, take the mean "
-              "squared error over them and all three channels, then "
-              "10 * log10(1 / mse).",
+    hints=("Only the hole pixels count: select them first with the mask, "
+           "and leave the 0.1 error outside the hole out.",
+           "hole = mask[..., 0] == 1 picks the pixels; take the mean squared "
+           "error over them and all three channels, then 10 * log10(peak**2 "
+           "/ mse) with peak 1."),
     solution_text="hole = mask[..., 0] == 1; mse = np.mean((original[hole] - "
                   "restored[hole]) ** 2); 10 * np.log10(1 / mse), the same as "
                   "ip.hole_psnr(original, restored, mask)[0]. The 0.1 error "
@@ -114,22 +160,30 @@ register(Exercise(
 
 register(Exercise(
     name="ch5.concat2_shape",
-    question="With the article's 228 x 228 x 3 input, what is the shape "
-             "(height, width, channels) of the output of concat2?",
+    question="With a 252 x 252 x 3 input (another size that closes), what "
+             "is the shape (height, width, channels) of the output of concat2?",
     expected=_shape_concat2,
-    hint_text="concat2 joins up2 (the upsampled output of convt2) with "
-              "conv4. Follow the sizes: 228 -> conv1 226 -> conv2 224 -> "
-              "pool1 112 -> ...",
-    solution_text="conv4 gives 108 x 108 x 64; convt2 gives 54 x 54 x 128, "
-                  "upsampled to 108 x 108 x 128; the concatenation has "
-                  "128 + 64 = 192 channels: (108, 108, 192).",
-    worked=("(108, 108, 192)",),
+    hints=("concat2 joins two maps of the same size: which two? The trace "
+           "table above (for 228) names the layers in order.",
+           "concat2 joins up2 (convt2's output, doubled) with the skip from "
+           "conv4. Follow the sizes from 252: each valid 3 x 3 convolution "
+           "takes 2 away, each pooling halves; then add the channels of both "
+           "inputs."),
+    solution_text="252 -> 250 -> 248 -> pool1 124 -> 122 -> conv4 120 x 120 x "
+                  "64; convt2 gives 60 x 60 x 128, upsampled to 120 x 120 x "
+                  "128; the concatenation has 128 + 64 = 192 channels: "
+                  "(120, 120, 192).",
+    worked=("(120, 120, 192)",),
     mistakes=[
-        Mistake((108, 108, 128), "That is up2 alone; the concatenation adds "
+        Mistake((108, 108, 192), "That is concat2 for the article's 228 input, "
+                                 "the trace table above; this input is 252."),
+        Mistake((120, 120, 128), "That is up2 alone; the concatenation adds "
                                  "conv4's 64 channels."),
-        Mistake((110, 110, 192), "110 is conv3's size; conv4 takes 2 more "
-                                 "away (3 x 3, valid): 108."),
-        Mistake((54, 54, 192), "54 is convt2's size before up2 doubles it."),
+        Mistake((120, 120, 64), "That is conv4 alone; the concatenation adds "
+                                "up2's 128 channels."),
+        Mistake((122, 122, 192), "122 is conv3's size; conv4 takes 2 more "
+                                 "away (3 x 3, valid)."),
+        Mistake((60, 60, 192), "60 is convt2's size before up2 doubles it."),
     ],
     next_step="Recompute the sizes layer by layer from 228 (each valid 3 x 3 "
               "convolution takes 2 away, each pooling halves) and add the "
@@ -142,8 +196,13 @@ register(Exercise(
              "first, and what sizes does it try to join? Answer (name, "
              "upsampled size, skip size).",
     expected=_why_96,
-    hint_text="Trace the encoder: 96 -> 94 -> 92 -> pool 46 -> ... Which "
-              "pooling layer receives an odd size?",
+    hints=("A concatenation fails when its two inputs differ in size, and "
+           "that starts where a pooling layer receives an odd size. Trace the "
+           "encoder from 96, as the trace table does for 228.",
+           "Each valid 3 x 3 convolution takes 2 away and each pooling halves "
+           "(floor). Find the pooling that receives an odd size: its input is "
+           "the skip, twice its output is the upsampled size, and the "
+           "concatenation that joins them is the answer."),
     solution_text="96 -> 92 -> 46 -> 42 -> 21 -> 17: pool3 receives 17 and "
                   "floors it to 8; up1 doubles that to 16, but conv6 is "
                   "17 x 17, so ('concat1', 16, 17).",
@@ -156,7 +215,11 @@ register(Exercise(
                                      "concatenation on the way up, concat1, "
                                      "already fails."),
         Mistake(("concat1", 16, 18), "conv6 is 17 x 17 (19 - 2), not 18."),
+        Mistake(("concat1", 17, 17), "Those sizes would join: the upsampled "
+                                     "size is twice pool3's floored output, "
+                                     "an even number."),
     ],
+    diagnose=_diagnose_96,
     next_step="Recompute the encoder sizes from 96 and find the pooling that "
               "receives an odd size; its input is the skip, twice its "
               "floored output is the upsampled size.",
@@ -164,24 +227,32 @@ register(Exercise(
 
 register(Exercise(
     name="ch5.next_valid_size",
-    question="What is the smallest input size larger than 100 for which the "
+    question="What is the smallest input size larger than 300 for which the "
              "article's network closes?",
     expected=_next_size,
-    hint_text="Every pooling layer must receive an even size. Try "
-              "ip.closes(size) for the sizes above 100, or write the sizes "
-              "as 28 + 8j.",
-    solution_text="The closing sizes are 28 + 8j (j >= 1): ..., 100, 108, "
-                  "... so the answer is 108 = ip.valid_input_sizes(101, 300)[0].",
-    worked=("108",),
+    hints=("The list of closing sizes above ends at 252; look at the spacing "
+           "of the sizes it prints, and at the rule the cell checks.",
+           "The closing sizes are 28 + 8j; find the first j that puts it "
+           "above 300 (or try ip.closes(size) for the sizes above 300)."),
+    solution_text="The closing sizes are 28 + 8j: 28 + 8 * 34 = 300 is not "
+                  "larger than 300, so the answer is 28 + 8 * 35 = 308 = "
+                  "ip.valid_input_sizes(301, 400)[0].",
+    worked=("308",),
     mistakes=[
-        Mistake(104, "104 = 100 + 4, but the closing sizes are 8 apart: "
+        Mistake(300, "300 = 28 + 8 * 34 closes, but the question asks for a "
+                     "size larger than 300."),
+        Mistake(304, "304 = 300 + 4, but the closing sizes are 8 apart: "
                      "28 + 8j."),
-        Mistake(102, "Even is not enough: every pooling layer must receive an "
+        Mistake(302, "Even is not enough: every pooling layer must receive an "
                      "even size, which holds for 28 + 8j only."),
-        Mistake(116, "116 closes, but 108 = 28 + 8 * 10 is smaller."),
+        Mistake(316, "316 closes, but there is a smaller closing size above "
+                     "300."),
+        Mistake(256, "256 is a power of two, but the valid convolutions take "
+                     "pixels away before each pooling: the closing sizes are "
+                     "28 + 8j, and the question asks above 300."),
     ],
     next_step="Recompute with the rule 28 + 8j: the first such size above "
-              "100.",
+              "300.",
 ))
 
 
@@ -256,9 +327,14 @@ register(CodeExercise(
                               + (" and touches the border"
                                  if hole[[0, -1]].any() or hole[:, [0, -1]].any()
                                  else "")),
-    hint_text="np.pad(x, 1, mode='edge') repeats the border pixels; "
-              "conv2d(padded[None, :, :, None], JACOBI_KERNEL[:, :, None, None]) "
-              "is then H x W; np.where(hole, that, x) keeps the known pixels.",
+    hints=("Three steps: the mean of the four neighbours of every pixel (a "
+           "convolution with JACOBI_KERNEL), something at the border so that "
+           "the result stays H x W, and keeping the known pixels as they are.",
+           "np.pad(x, 1, mode='edge') repeats the border pixels; conv2d wants "
+           "(n, h, w, c) arrays and an (kh, kw, c_in, c_out) kernel, so add "
+           "the axes with [None, :, :, None] and take them off again; "
+           "np.where(hole, new, x) keeps the known pixels. Return the "
+           "result."),
     solution_text="Pad by repeating the edge, convolve with the four-neighbour "
                   "kernel, and put the known pixels back with np.where; "
                   "ip.harmonic_fill repeats this step until nothing changes.",
