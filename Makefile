@@ -8,12 +8,6 @@ HTML   := _build/html
 
 .PHONY: book test check test-gpu lab serve bench clean execute
 
-# The website's own small environment (.venv-book): requirements-book.txt, the
-# book tools and what the API pages import, without TensorFlow or PyTorch.
-# `make test` still builds the site from .venv (tests/test_book.py).
-BOOK_VENV  := .venv-book
-BOOK_STAMP := $(BOOK_VENV)/.installed
-
 # (Re)install only when requirements.txt or pyproject.toml changed.
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +41,12 @@ $(GPU_STAMP): requirements-gpu.txt requirements.txt pyproject.toml
 test-gpu: $(GPU_STAMP)
 	$(GPU_PYTEST)
 	$(GPU_BIN)/python -m companion.crosscheck --device gpu
+
+# The website's own small environment (.venv-book): requirements-book.txt, the
+# book tools and what the API pages import, without TensorFlow or PyTorch.
+# `make test` still builds the site from .venv (tests/test_book.py).
+BOOK_VENV  := .venv-book
+BOOK_STAMP := $(BOOK_VENV)/.installed
 
 $(BOOK_STAMP): requirements-book.txt pyproject.toml
 	test -x $(BOOK_VENV)/bin/python || $(PYTHON) -m venv $(BOOK_VENV)
