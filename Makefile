@@ -44,8 +44,21 @@ test-gpu: $(GPU_STAMP)
 	$(GPU_PYTEST)
 	$(GPU_BIN)/python -m companion.crosscheck --device gpu
 
-book: $(STAMP)
-	$(BIN)/jupyter-book build . -W -n --keep-going
+# The website's own small environment (.venv-book): requirements-book.txt, the
+# book tools and what the API pages import, without TensorFlow or PyTorch.
+# `make test` still builds the site from .venv (tests/test_book.py).
+BOOK_VENV  := .venv-book
+BOOK_STAMP := $(BOOK_VENV)/.installed
+
+$(BOOK_STAMP): requirements-book.txt pyproject.toml
+	test -x $(BOOK_VENV)/bin/python || $(PYTHON) -m venv $(BOOK_VENV)
+	$(BOOK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BOOK_VENV)/bin/python -m pip install --quiet -r requirements-book.txt
+	$(BOOK_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	touch $(BOOK_STAMP)
+
+book: $(BOOK_STAMP)
+	$(BOOK_VENV)/bin/jupyter-book build . -W -n --keep-going
 	@echo "The book is at $(abspath $(HTML))/index.html"
 
 test: $(STAMP)
@@ -69,7 +82,7 @@ notebooks: $(STAMP)
 
 serve: book
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
-	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory $(HTML)
+	$(BOOK_VENV)/bin/python -m http.server 8000 --bind 127.0.0.1 --directory $(HTML)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
