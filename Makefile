@@ -77,8 +77,8 @@ lab: $(STAMP)
 
 # Regenerate the Colab copies colab/*.ipynb from book/*.ipynb (commit them;
 # tests/test_colab_copies.py fails when they are out of date).
-notebooks: $(STAMP)
-	$(BIN)/python book/_ext/colab_copies.py
+notebooks: $(BOOK_STAMP)
+	$(BOOK_VENV)/bin/python book/_ext/colab_copies.py
 
 serve: book
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
