@@ -68,7 +68,6 @@ from .holes import (
 )
 from .network import (
     ALPHA,
-    ARTICLE_HOLE,
     ARTICLE_LAYERS,
     ARTICLE_SIZE,
     OUTPUT_ACTIVATIONS,
@@ -94,7 +93,6 @@ from .weights import copy_weights, export_weights, load_weights
 
 __all__ = [
     "ALPHA",
-    "ARTICLE_HOLE",
     "ARTICLE_LAYERS",
     "ARTICLE_SIZE",
     "Layer",

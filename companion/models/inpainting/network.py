@@ -10,9 +10,8 @@ import numpy as np
 from ..._validate import check_array, check_choice, check_int
 from ...shapes import conv_output_size, conv_transpose_output_size
 
-#: The article's input side and hole side, in pixels.
+#: The article's input side, in pixels.
 ARTICLE_SIZE = 228
-ARTICLE_HOLE = 50
 #: Negative slope of every LeakyReLU in the article's network.
 ALPHA = 0.2
 #: Output activations the builders accept.

@@ -31,7 +31,7 @@ imported inside the functions that need them.
 
 from __future__ import annotations
 
-from .arch import ARTICLE_FACTOR, ARTICLE_LAYERS, VARIANTS, residual_layers
+from .arch import ARTICLE_LAYERS, VARIANTS, residual_layers
 from .data import bicubic_upscale, crop_to_multiple, downscale, residual_upscale
 from .evaluation import evaluate
 from .keras_model import build_keras
@@ -40,7 +40,6 @@ from .torch_model import build_torch
 from .weights import copy_weights, export_weights, load_weights
 
 __all__ = [
-    "ARTICLE_FACTOR",
     "ARTICLE_LAYERS",
     "VARIANTS",
     "bicubic_upscale",
