@@ -29,7 +29,7 @@ import numpy as np
 from .._validate import check_array, check_choice, check_int, short_repr
 from .fit_checks import LOSSES, SCHEDULES, check_fit, progress_line
 
-__all__ = ["framework_of", "count_params", "predict_torch", "fit_keras",
+__all__ = ["framework_of", "check_device", "count_params", "predict_torch", "fit_keras",
            "fit_torch", "LOSSES", "SCHEDULES"]
 
 def framework_of(model) -> str:
@@ -52,6 +52,23 @@ def framework_of(model) -> str:
         return "keras"
     raise TypeError("model must be a keras.Model or a torch.nn.Module, got "
                     f"{type(model).__name__}")
+
+
+def check_device(device):
+    """``device`` as a ``torch.device`` (``"cpu"``, ``"cuda"``, ``"cuda:0"``, a
+    ``torch.device``); anything else raises naming ``device``."""
+    import torch
+
+    if isinstance(device, torch.device):
+        return device
+    if not isinstance(device, str):
+        raise TypeError(f"device must be a str such as 'cpu' or 'cuda', or a "
+                        f"torch.device, got {short_repr(device)}")
+    try:
+        return torch.device(device)
+    except RuntimeError as err:
+        raise ValueError(f"device must name a PyTorch device such as 'cpu' or "
+                         f"'cuda', got {short_repr(device)} ({err})") from None
 
 
 def count_params(model) -> int:
@@ -203,35 +220,16 @@ def fit_keras(model, x, y, *, epochs: int, batch_size: int = 32, seed=0,
             history["val_accuracy"] = []
     history["progress"] = []
     start = time.perf_counter()
+    from .callbacks import Progress
 
-    class Progress(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.epoch = epoch
-
-        def on_train_batch_end(self, batch, logs=None):
-            step = self.epoch * per_epoch + batch + 1
-            if every is not None and (step % every == 0 or step == total):
-                history["progress"].append((step, float(logs["loss"])))
-                if verbose:
-                    log(f"step {step:4d}/{total}  loss {logs['loss']:.5f}")
-
-        def on_epoch_end(self, epoch, logs=None):
-            for key in history:
-                if key in logs:
-                    history[key].append(float(logs[key]))
-            if every is None:
-                history["progress"].append(((epoch + 1) * per_epoch,
-                                            history["loss"][-1]))
-                if verbose:
-                    log(progress_line(epoch, epochs, history,
-                                      time.perf_counter() - start))
-
+    progress = Progress(history, epochs=epochs, per_epoch=per_epoch,
+                        every=every, verbose=verbose, log=log, start=start)
     if seed is not None:
         keras.utils.set_random_seed(seed)
     model.fit(x, y, batch_size=batch_size, epochs=epochs, shuffle=True,
               verbose=0, validation_data=validation,
               validation_batch_size=None if validation is None else 500,
-              callbacks=[Progress(), *callbacks])
+              callbacks=[progress, *callbacks])
     history["seconds"] = time.perf_counter() - start
     return history
 
@@ -267,7 +265,8 @@ def fit_torch(model, x, y, *, epochs: int, batch_size: int = 32,
               learning_rate: float = 1e-3, loss="mse", seed: int = 0,
               verbose: bool = True, schedule: str = "constant",
               decay_rate: float = 1.0, alpha: float = 0.0, l2: float = 0.0,
-              shuffle: str = "numpy", validation=None, on_step=None) -> dict:
+              shuffle: str = "numpy", validation=None, on_step=None,
+              device=None, log=print) -> dict:
     """Train a PyTorch model with Adam: the loop :func:`fit_keras` runs in Keras.
 
     Parameters
@@ -302,13 +301,21 @@ def fit_torch(model, x, y, *, epochs: int, batch_size: int = 32,
     on_step : callable, optional
         ``on_step(step)`` after each optimiser step (``step`` counts from 0
         over the whole run), for example to update a moving average.
+    device : str or torch.device, optional
+        Where to train: the model is moved there first (``model.to(device)``,
+        in place) and every batch goes there. ``None`` keeps the model where
+        it is (the device of its parameters). Pass the chapters'
+        ``course_device()``.
+    log : callable
+        Receives each progress line when ``verbose`` (``print`` by default).
 
     Returns
     -------
     dict
         ``loss`` (mean over the epoch's batches, weighted by batch size; and
         ``accuracy``, ``val_loss``, ``val_accuracy`` where they apply) per
-        epoch, and ``seconds``.
+        epoch, ``progress``: the ``(step, loss)`` pair of every progress line
+        (one per epoch), and ``seconds``: the keys of :func:`fit_keras`.
     """
     x, y, validation = check_fit(x, y, epochs, batch_size, learning_rate, loss,
                                   schedule, decay_rate, alpha, validation,
@@ -322,6 +329,10 @@ def fit_torch(model, x, y, *, epochs: int, batch_size: int = 32,
         raise ValueError(f"l2 must be a number >= 0, got {short_repr(l2)}")
     if on_step is not None and not callable(on_step):
         raise TypeError(f"on_step must be callable, got {short_repr(on_step)}")
+    if not callable(log):
+        raise TypeError(f"log must be callable, got {short_repr(log)}")
+    if device is not None:
+        model.to(check_device(device))
     params = [p for p in model.parameters() if p.requires_grad]
     if not params:
         raise ValueError("model has no parameter with requires_grad=True: "
@@ -343,6 +354,7 @@ def fit_torch(model, x, y, *, epochs: int, batch_size: int = 32,
         history["val_loss"] = []
         if classify:
             history["val_accuracy"] = []
+    history["progress"] = []
     per_epoch = -(-len(x) // batch_size)
     start, step = time.perf_counter(), 0
     devices = [device] if device.type == "cuda" else []
@@ -389,9 +401,10 @@ def fit_torch(model, x, y, *, epochs: int, batch_size: int = 32,
             if validation is not None:
                 _validate_torch(model, validation, loss_fn, classify, history,
                                 dtype, device)
+            history["progress"].append((step, history["loss"][-1]))
             if verbose:
-                print(progress_line(epoch, epochs, history,
-                                    time.perf_counter() - start))
+                log(progress_line(epoch, epochs, history,
+                                  time.perf_counter() - start))
     model.eval()
     history["seconds"] = time.perf_counter() - start
     return history
