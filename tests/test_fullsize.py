@@ -183,9 +183,9 @@ def test_results_bad_input(tmp_path):
     with pytest.raises(ValueError, match="experiment must be"):
         fullsize.record("", {}, {}, seed=0, data="x", path=tmp_path / "r.json")
     with pytest.raises(ValueError, match="test_fraction must be"):
-        runs._split(10, 1.5, 0)
+        fullsize.split_indices(10, 1.5, 0)
     with pytest.raises(ValueError, match="a split needs at least 2"):
-        runs._split(1, 0.2, 0)
+        fullsize.split_indices(1, 0.2, 0)
 
 
 def test_command_line(results, photos, monkeypatch, capsys):

@@ -47,8 +47,14 @@ def _start(seed):
     return time.perf_counter()
 
 
-def _split(n: int, test_fraction: float, seed: int):
-    """Seeded train/test indices; at least one image on each side."""
+def split_indices(n: int, test_fraction: float, seed: int):
+    """Seeded ``(train, test)`` index arrays for ``n`` images, about
+    ``test_fraction`` of them in the test part and at least one on each side.
+
+    >>> train, test = split_indices(10, 0.2, 0)
+    >>> len(train), len(test), sorted([*train, *test]) == list(range(10))
+    (8, 2, True)
+    """
     if not 0 < test_fraction < 1:
         raise ValueError(
             f"test_fraction must be between 0 and 1, got {test_fraction!r}")
@@ -115,7 +121,7 @@ def run_superres(source=None, *, sha256=None, seed: int = 0, path=None, log=prin
     low, factor = s["low"], s["factor"]
     lr = load_image_folder(folder, low)
     hr = load_image_folder(folder, low * factor)
-    train, test = _split(len(lr), s["test_fraction"], seed)
+    train, test = split_indices(len(lr), s["test_fraction"], seed)
     model, losses = calls.superres_train(lr[train], hr[train], epochs=s["epochs"],
                                            batch_size=s["batch_size"], log=log)
     net_psnr, net_ssim = calls.psnr_ssim(hr[test], calls.superres_predict(
@@ -142,7 +148,7 @@ def run_vgg(source=None, *, sha256=None, seed: int = 0, path=None, log=print,
     start = _start(seed)
     folder = _folder(source, sha256)
     x = load_image_folder(folder, s["size"])
-    train, test = _split(len(x), s["test_fraction"], seed)
+    train, test = split_indices(len(x), s["test_fraction"], seed)
     model, losses = calls.vgg_train(
         x[train], kind=s["kind"], widths=s["widths"], convs=s["convs"],
         epochs=s["epochs"], batch_size=s["batch_size"],
@@ -166,7 +172,7 @@ def run_inpainting(source=None, *, sha256=None, seed: int = 0, path=None, log=pr
     folder = _folder(source, sha256)
     originals = load_image_folder(folder, s["size"])
     masks, masked = calls.inpainting_holes(originals, s["hole"], seed + 1)
-    train, test = _split(len(originals), s["test_fraction"], seed)
+    train, test = split_indices(len(originals), s["test_fraction"], seed)
     model, losses = calls.inpainting_train(
         masked[train], originals[train], masks[train], epochs=s["epochs"],
         batch_size=s["batch_size"], learning_rate=s["learning_rate"], log=log)
