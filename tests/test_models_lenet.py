@@ -8,7 +8,8 @@ from companion.models import lenet as L
 from companion.models.training import predict_torch
 
 # --------------------------------------------------------------------------
-# The LeNet-5 table against the numbers of LeCun et al. (1998) and article 001
+# The LeNet-5 table against the numbers of LeCun et al. (1998) and of
+# chapter 1's source article
 # --------------------------------------------------------------------------
 
 

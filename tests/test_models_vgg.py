@@ -1,5 +1,5 @@
-"""companion.models.vgg: the figures of source article 002, the Keras and PyTorch
-twins, the NumPy forward pass, and the argument checks."""
+"""companion.models.vgg: the figures of chapter 4's source article, the Keras
+and PyTorch twins, the NumPy forward pass, and the argument checks."""
 
 import numpy as np
 import pytest
@@ -10,7 +10,8 @@ from companion.models import vgg
 from companion.models.training import count_params
 from companion.models.vgg import Layer
 
-# The decoder summary printed in source article 002: (layer, output shape, params).
+# The decoder summary printed in chapter 4's source article:
+# (layer, output shape, params).
 ARTICLE_DECODER = [
     ("up5", (14, 14, 512), 0),
     ("tconv5_3", (14, 14, 512), 2359808),

@@ -17,14 +17,15 @@ from ..settings import photo_source
 from . import calls
 from .results import record
 
-#: The articles' settings (the sources in ``../shared/sources``): super-
-#: resolution 64 -> 256, 100 epochs, batch 2, 20% test (article 000);
-#: inpainting 228 x 228, 50 x 50 holes, 150 epochs, batch 25 (article 004).
-#: LeNet: article 001 runs 50,000 steps of 100 digits (83 epochs) of
-#: decayed gradient descent; the full run uses the chapter's Adam recipe for
-#: 15 epochs instead, and records whether it met the 99.0% target. The VGG
-#: autoencoder is not trained in its article (002): 30 epochs, batch 8 are
-#: this course's choice.
+#: The source articles' settings (the articles are listed in
+#: ``book/errata.md``, "Which article feeds which chapter"): super-resolution
+#: 64 -> 256, 100 epochs, batch 2, 20% test (the transposed-convolution
+#: article, chapter 2); inpainting 228 x 228, 50 x 50 holes, 150 epochs,
+#: batch 25 (the inpainting article, chapter 5). LeNet: the CNN article runs
+#: 50,000 steps of 100 digits (83 epochs) of decayed gradient descent; the
+#: full run uses chapter 1's Adam recipe for 15 epochs instead, and records
+#: whether it met the 99.0% target. The VGG autoencoder is not trained in its
+#: article (chapter 4's Q&A): 30 epochs, batch 8 are this course's choice.
 ARTICLE = {
     "lenet": {"epochs": 15, "batch_size": 100, "learning_rate": 1e-3,
               "decay_rate": 0.8, "l2": 1e-4, "target_accuracy": 0.99},
