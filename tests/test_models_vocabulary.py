@@ -137,7 +137,14 @@ def _run(qualified):
     raise AssertionError(f"no short run written for {qualified}: add one")
 
 
-@pytest.mark.parametrize("qualified", sorted(_fits()))
+#: Fits whose short run takes more than a few seconds (a 1.2-million-weight
+#: Keras model).
+SLOW_RUNS = ("companion.models.inpainting.fit.fit_keras",)
+
+
+@pytest.mark.parametrize("qualified", [
+    pytest.param(q, marks=pytest.mark.slow) if q in SLOW_RUNS else q
+    for q in sorted(_fits())])
 def test_every_fit_returns_the_history_dict(qualified):
     history, lines = _run(qualified)
     assert isinstance(history, dict) and HISTORY_KEYS <= set(history), qualified
