@@ -207,10 +207,18 @@ def _private_imports(path):
     return found
 
 
-OWNED = sorted(p.name for p in (ROOT / "tests").glob("test_models_*.py")) + [
-    "test_fullsize.py", "test_data.py", "test_errors_core.py"]
+#: Test files that still reach into private companion names, each with the
+#: issue that removes it (strict: the entry must go once the file is fixed).
+KNOWN_PRIVATE = {
+    "test_exercises.py": "issue 22 section 4: nbtool._src and friends, "
+                         "exercises._plain (another helper's file)",
+}
 
 
-@pytest.mark.parametrize("name", OWNED)
-def test_model_tests_import_no_private_companion_name(name):
+@pytest.mark.parametrize("name", [
+    pytest.param(p.name, marks=pytest.mark.xfail(
+        strict=True, reason=KNOWN_PRIVATE[p.name]))
+    if p.name in KNOWN_PRIVATE else p.name
+    for p in sorted((ROOT / "tests").glob("*.py"))])
+def test_tests_import_no_private_companion_name(name):
     assert not _private_imports(ROOT / "tests" / name)
