@@ -196,6 +196,17 @@ def test_fit_argument_errors():
         T.fit_keras(model, x, y, epochs=1)
     with pytest.raises(ValueError, match="log_every must be >= 1"):
         T.fit_keras(keras_model, x, y, epochs=1, log_every=0)
+    with pytest.raises(TypeError, match="log must be callable"):
+        T.fit_torch(model, x, y, epochs=1, log="print")
+    with pytest.raises(ValueError, match="device must name a PyTorch device .*'gpu'"):
+        T.fit_torch(model, x, y, epochs=1, device="gpu")
+    with pytest.raises(TypeError, match="device must be a str such as 'cpu'"):
+        T.fit_torch(model, x, y, epochs=1, device=0.5)
+    import companion.models.inpainting as ip
+
+    with pytest.raises(ValueError, match="device must name a PyTorch device"):
+        ip.fit_dilated(ip.build_dilated_torch(), x[..., :1], hole=2, steps=1,
+                       device="tpu0")
     model.requires_grad_(False)
     with pytest.raises(ValueError, match="nothing to train"):
         T.fit_torch(model, x, y, epochs=1)

@@ -8,11 +8,14 @@ loop, parameter counts and batched PyTorch prediction.
 - :func:`fit_torch` is the same recipe as a PyTorch loop.
 
 Both fits take the data channels-last (NHWC NumPy, as everywhere in the
-companion), seed what they shuffle from ``seed``, print one progress line per
-epoch when ``verbose`` and return a history dict in the form of Keras'
-``History.history``: a list per quantity (``loss``, ``accuracy`` for
-classifiers, ``val_loss`` and ``val_accuracy`` with ``validation``), plus the
-wall-clock ``seconds``. Network-specific recipes are thin wrappers over these:
+companion), seed what they shuffle from ``seed``, hand one progress line per
+epoch to ``log`` (``print`` by default) when ``verbose`` and return a history
+dict in the form of Keras' ``History.history``: a list per quantity
+(``loss``, ``accuracy`` for classifiers, ``val_loss`` and ``val_accuracy``
+with ``validation``), plus ``progress`` (the ``(step, loss)`` of every
+progress line) and the wall-clock ``seconds``. :func:`fit_torch` trains on
+the ``device`` it is given (the chapters pass ``course_device()``).
+Network-specific recipes are thin wrappers over these:
 :func:`companion.models.lenet.fit_keras` adds LeNet's moving average of the
 weights, :func:`companion.models.deconvnet.fit_torch` its defaults.
 
