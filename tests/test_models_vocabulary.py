@@ -172,6 +172,20 @@ def test_one_framework_test_for_every_package():
     assert not copies
 
 
+def test_one_pytorch_training_loop():
+    """Every PyTorch fit steps through ``training.train_steps``: it is the only
+    place in companion/models that calls ``.backward()``."""
+    callers = []
+    for path in (ROOT / "companion" / "models").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if isinstance(function, ast.FunctionDef) and any(
+                    isinstance(node, ast.Attribute) and node.attr == "backward"
+                    for node in ast.walk(function)):
+                callers.append(f"{path.relative_to(ROOT)}:{function.name}")
+    assert callers == ["companion/models/training.py:train_steps"]
+
+
 def test_keras_callbacks_are_defined_at_module_level():
     """No class is defined inside a function of companion/models (a class
     made anew on every call breaks isinstance and cannot be documented)."""

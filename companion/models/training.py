@@ -32,8 +32,8 @@ import numpy as np
 from .._validate import check_array, check_choice, check_int, short_repr
 from .fit_checks import LOSSES, SCHEDULES, check_fit, progress_line
 
-__all__ = ["framework_of", "check_device", "count_params", "predict_torch", "fit_keras",
-           "fit_torch", "LOSSES", "SCHEDULES"]
+__all__ = ["framework_of", "check_device", "count_params", "predict_torch",
+           "fit_keras", "fit_torch", "train_steps", "LOSSES", "SCHEDULES"]
 
 def framework_of(model) -> str:
     """``"keras"`` for a Keras model or layer, ``"torch"`` for a ``torch.nn.Module``.
@@ -350,6 +350,8 @@ def fit_torch(model, x, y, *, epochs: int, batch_size: int = 32,
     xt = to_torch(x, dtype=dtype, device=device)
     yt = _torch_targets(y, dtype, device)
     penalised = [p for p in params if p.ndim > 1]
+    penalty = (lambda: l2 * sum(p.pow(2).sum() for p in penalised)) if l2 \
+        else None
     history = {"loss": []}
     if classify:
         history["accuracy"] = []
@@ -379,23 +381,19 @@ def fit_torch(model, x, y, *, epochs: int, batch_size: int = 32,
             order = (torch.randperm(len(xt), generator=gen) if shuffle == "torch"
                      else torch.from_numpy(rng.permutation(len(xt))))
             total, correct = 0.0, 0
-            for i in range(0, len(xt), batch_size):
-                idx = order[i:i + batch_size].to(device)
-                out = model(xt[idx])
-                value = loss_fn(out, yt[idx])
-                if l2:
-                    value = value + l2 * sum(p.pow(2).sum() for p in penalised)
-                opt.zero_grad()
-                value.backward()
-                opt.step()
+            batches = ((xt[idx], yt[idx]) for idx in (
+                order[i:i + batch_size].to(device)
+                for i in range(0, len(xt), batch_size)))
+            for out, target, value in train_steps(model, opt, batches, loss_fn,
+                                                  penalty=penalty):
                 if schedule == "cosine":
                     sched.step()
                 if on_step is not None:
                     on_step(step)
                 step += 1
-                total += float(value.detach()) * len(idx)
+                total += float(value.detach()) * len(target)
                 if classify:
-                    correct += int((out.argmax(1) == yt[idx]).sum())
+                    correct += int((out.argmax(1) == target).sum())
             if schedule == "exponential":
                 sched.step()
             history["loss"].append(total / len(xt))
@@ -411,6 +409,29 @@ def fit_torch(model, x, y, *, epochs: int, batch_size: int = 32,
     model.eval()
     history["seconds"] = time.perf_counter() - start
     return history
+
+
+def train_steps(model, optimizer, batches, loss, *, penalty=None):
+    """The optimisation loop of every PyTorch fit in the companion.
+
+    For each ``(inputs, targets)`` that ``batches`` yields (tensors on the
+    model's device; any iterable, so a fit can shuffle a fixed set epoch by
+    epoch, as :func:`fit_torch` does, or draw a fresh batch every step, as
+    :func:`companion.models.inpainting.fit_dilated` does): the forward pass,
+    ``loss(output, targets)`` plus ``penalty()`` when given, the gradients and
+    one ``optimizer`` step. It yields ``(output, targets, loss value)`` after
+    each step; the caller steps its learning-rate schedule and records the
+    loss. The next batch is drawn only when the caller asks for it.
+    """
+    for inputs, targets in batches:
+        out = model(inputs)
+        value = loss(out, targets)
+        if penalty is not None:
+            value = value + penalty()
+        optimizer.zero_grad()
+        value.backward()
+        optimizer.step()
+        yield out, targets, value
 
 
 def _validate_torch(model, validation, loss_fn, classify, history, dtype,

@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 from ..._validate import check_array, check_int
-from ..training import check_device
+from ..training import check_device, train_steps
 from .holes import check_hole, check_pair, composite, square_mask
 
 #: The default dilations: the receptive field grows to 47 pixels.
@@ -132,7 +132,10 @@ def fit_dilated(model, images, *, hole: int, steps: int, batch_size: int = 32,
     """Train :func:`build_dilated_torch` on fresh holes every step.
 
     Each step draws ``batch_size`` images from ``images`` and a new
-    :func:`stroke_masks` hole for each, so no two steps see the same example.
+    :func:`stroke_masks` hole for each, so no two steps see the same example;
+    the steps are the shared loop of every PyTorch fit
+    (:func:`companion.models.training.train_steps`), fed one fresh batch at a
+    time.
     The loss is the squared error over the hole pixels only (the known pixels
     are kept anyway, :func:`dilated_fill`). Adam with a one-cycle schedule
     (warm up to ``learning_rate`` over the first 30% of the steps, then
@@ -209,17 +212,24 @@ def _train(model, images, hole, steps, batch_size, learning_rate, seed, min_ink,
     opt = torch.optim.Adam(model.parameters(), lr=learning_rate)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, learning_rate,
                                                 total_steps=steps)
+
+    def fresh_batches():
+        """``steps`` batches, each of new images and new holes."""
+        for _ in range(steps):
+            x = images[rng.integers(0, len(images), batch_size)]
+            m = stroke_masks(x, hole, seed=int(rng.integers(2**31)),
+                             min_ink=min_ink)
+            xt, mt = to_torch(x, **put), to_torch(m, **put)
+            yield torch.cat([xt * (1 - mt), mt], dim=1), (xt, mt)
+
+    def hole_loss(pred, target):
+        xt, mt = target
+        return (((pred - xt) ** 2) * mt).sum() / (mt.sum() * xt.shape[1])
+
     model.train()
     history, running = [], 0.0
-    for step in range(1, steps + 1):
-        x = images[rng.integers(0, len(images), batch_size)]
-        m = stroke_masks(x, hole, seed=int(rng.integers(2**31)), min_ink=min_ink)
-        xt, mt = to_torch(x, **put), to_torch(m, **put)
-        pred = model(torch.cat([xt * (1 - mt), mt], dim=1))
-        loss = (((pred - xt) ** 2) * mt).sum() / (mt.sum() * xt.shape[1])
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+    trained = train_steps(model, opt, fresh_batches(), hole_loss)
+    for step, (_, _, loss) in enumerate(trained, start=1):
         sched.step()
         running += float(loss.detach())
         if step % every == 0 or step == steps:
