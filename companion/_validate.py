@@ -27,15 +27,39 @@ def check_array(x, name: str, ndim: int | Sequence[int] | None = None,
     """Return ``x`` as an ndarray after checking its type, ndim and dtype.
 
     Float16/32/64 arrays pass through unchanged (no copy). Python lists of
-    floats become float64 arrays. Integer or boolean data raise ``TypeError``
+    numbers become float64 arrays. Integer or boolean data raise ``TypeError``
     when ``float_only`` is true, since the operations promise "same dtype out".
+    Non-numeric data (strings, objects, a ragged nested list) raise
+    ``TypeError`` naming ``name`` whatever ``float_only`` says.
+
+    Examples
+    --------
+    >>> check_array([[1.0, "a"]], "x")
+    Traceback (most recent call last):
+    ...
+    TypeError: x must hold numbers, got a non-numeric entry ('a' in [[1.0, 'a']]); ...
     """
     if isinstance(x, (list, tuple)):
-        x = np.asarray(x, dtype=np.float64 if float_only else None)
+        bad = _first_non_number(x)
+        if bad is not None:
+            raise TypeError(
+                f"{name} must hold numbers, got a non-numeric entry "
+                f"({short_repr(bad)} in {short_repr(x)}); "
+                f"pass an array such as np.zeros((1, 4, 4, 1), np.float32)")
+        try:
+            x = np.asarray(x, dtype=np.float64 if float_only else None)
+        except (ValueError, TypeError) as err:
+            raise TypeError(
+                f"{name} must be a rectangular nested list of numbers or a "
+                f"NumPy array, got {short_repr(x)} ({err})") from None
     if not isinstance(x, np.ndarray):
         raise TypeError(
             f"{name} must be a NumPy array, got {type(x).__name__}; "
             f"convert it with np.asarray({name}, dtype=np.float32)")
+    if x.dtype.kind not in "biufc":
+        raise TypeError(
+            f"{name} must hold numbers, got an array of dtype {x.dtype} "
+            f"(shape {x.shape}); convert it with {name}.astype(np.float32)")
     if float_only and not np.issubdtype(x.dtype, np.floating):
         raise TypeError(
             f"{name} must have a floating dtype (float32 or float64), got "
@@ -48,6 +72,21 @@ def check_array(x, name: str, ndim: int | Sequence[int] | None = None,
                 f"{name} must have {want} dimensions, got {x.ndim} "
                 f"(shape {x.shape})")
     return x
+
+
+def _first_non_number(items):
+    """The first entry of a nested list or tuple that is not a number, or None."""
+    stack = [items]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(reversed(item))
+        elif isinstance(item, np.ndarray):
+            if item.dtype.kind not in "biufc":
+                return item
+        elif not isinstance(item, (numbers.Number, np.bool_)):
+            return item
+    return None
 
 
 def check_int(value, name: str, minimum: int | None = None,

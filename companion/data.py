@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import os
 import pathlib
 
 import numpy as np
@@ -192,10 +193,37 @@ def random_patches(images, size, count: int, *, seed: int = 0) -> np.ndarray:
     return out
 
 
+#: Folders :func:`image_files` never enters (besides hidden ones): the
+#: resource forks a zip made on a Mac carries.
+SKIPPED_FOLDERS = ("__MACOSX",)
+
+
+def image_files(folder) -> list[pathlib.Path]:
+    """Every image file under ``folder``, at any depth, in sorted path order.
+
+    An image file has one of :data:`IMAGE_SUFFIXES` (any case). Hidden files
+    and folders (a name starting with ``.``) and :data:`SKIPPED_FOLDERS` are
+    skipped, so an archive unpacked from a Mac (``__MACOSX/._photo.jpg``) or
+    with its photographs one folder down (``pandas/img_001.jpg``) reads the
+    same as a flat folder.
+    """
+    folder = pathlib.Path(folder)
+    found = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs
+                         if not d.startswith(".") and d not in SKIPPED_FOLDERS)
+        for name in names:
+            path = pathlib.Path(root) / name
+            if not name.startswith(".") and path.suffix.lower() in IMAGE_SUFFIXES \
+                    and path.is_file():
+                found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(folder).parts)
+
+
 def load_image_folder(path, size) -> np.ndarray:
     """Read every image in a folder, resized to ``size``, as one float array.
 
-    Files are read in sorted name order with ``skimage.io.imread`` and resized
+    Files are read in sorted path order with ``skimage.io.imread`` and resized
     with ``skimage.transform.resize`` (anti-aliased when shrinking). Grey images
     become RGB; an alpha channel is dropped.
 
@@ -203,7 +231,9 @@ def load_image_folder(path, size) -> np.ndarray:
     ----------
     path : str or pathlib.Path
         A folder holding ``.png``, ``.jpg``, ``.bmp``, ``.gif`` or ``.tif``
-        files; other files are ignored.
+        files, at any depth (:func:`image_files`: sub-folders are searched,
+        hidden files and folders and ``__MACOSX`` are skipped); other files
+        are ignored.
     size : int or (int, int)
         Output height and width.
 
@@ -229,18 +259,19 @@ def load_image_folder(path, size) -> np.ndarray:
     folder = pathlib.Path(path)
     if not folder.is_dir():
         raise FileNotFoundError(f"path {str(folder)!r} is not an existing folder")
-    files = sorted(p for p in folder.iterdir()
-                   if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    files = image_files(folder)
     if not files:
         raise ValueError(
             f"path {str(folder)!r} holds no image file (looked for "
-            f"{', '.join(IMAGE_SUFFIXES)})")
+            f"{', '.join(IMAGE_SUFFIXES)} in it and its sub-folders, skipping "
+            f"hidden ones and {', '.join(SKIPPED_FOLDERS)})")
     out = np.empty((len(files), h, w, 3), dtype=np.float32)
     for i, f in enumerate(files):
         try:
             img = np.asarray(imread(f))
         except Exception as err:  # imageio/PIL raise many types
-            raise ValueError(f"file {f.name!r} in {str(folder)!r} cannot be read "
+            raise ValueError(f"file {str(f.relative_to(folder))!r} in "
+                             f"{str(folder)!r} cannot be read "
                              f"as an image: {err}") from err
         if img.ndim == 3 and img.shape[-1] > 4:  # animated GIF: first frame
             img = img[0]

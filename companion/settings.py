@@ -39,11 +39,6 @@ def scale() -> str:
     return value
 
 
-def is_full() -> bool:
-    """Whether ``COURSE_SCALE=full``."""
-    return scale() == "full"
-
-
 #: Environment variables naming the photographs of the full-size runs.
 PHOTOS_VARIABLE = "COURSE_PHOTOS"
 PHOTOS_SHA256_VARIABLE = "COURSE_PHOTOS_SHA256"

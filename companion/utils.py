@@ -143,8 +143,9 @@ def course_device(device: str | None = None, *, threads: int | None = None) -> s
     On the CPU it sets one thread (:func:`set_torch_threads`; ``threads``
     overrides), so that a rerun on the same machine adds in the same order
     and reproduces its results (another CPU or library build may round
-    differently). On a GPU it
-    asks cuDNN for deterministic algorithms (``cudnn.deterministic = True``,
+    differently). On a GPU it leaves PyTorch's CPU threads as they are (the
+    GPU does the arithmetic; one CPU thread would only slow the Python side
+    down) and asks cuDNN for deterministic algorithms (``cudnn.deterministic = True``,
     ``cudnn.benchmark = False``): a rerun on the same GPU gives the same
     numbers, though not to the last digit the CPU's. TensorFlow needs no
     setting: it uses a visible GPU by itself, and :func:`set_seeds` turns on
@@ -180,8 +181,11 @@ def course_device(device: str | None = None, *, threads: int | None = None) -> s
         raise ValueError(f"{name}='cuda' but PyTorch sees no GPU; use 'auto' or "
                          f"'cpu'")
     chosen = "cuda" if device == "cuda" or (device == "auto" and gpu) else "cpu"
-    set_torch_threads(threads)
-    if chosen == "cuda":
+    if chosen == "cpu":
+        set_torch_threads(threads)
+    else:  # the GPU computes; PyTorch keeps its own CPU threads for the rest
+        if threads is not None:
+            check_int(threads, "threads", minimum=1)
         torch.backends.cudnn.deterministic = True
         torch.backends.cudnn.benchmark = False
     return chosen

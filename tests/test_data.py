@@ -6,6 +6,7 @@ from skimage.io import imsave
 
 from companion.data import (
     IMAGE_SOURCES,
+    image_files,
     load_image_folder,
     load_images,
     load_mnist,
@@ -143,3 +144,39 @@ def test_load_mnist_full_prepares_what_keras_returns(monkeypatch):
     assert a.shape == (6, 28, 28, 1) and c.shape == (3, 28, 28, 1)
     assert a.dtype == np.float32 and b.dtype == np.int64
     assert np.allclose(a[..., 0] * 255, x_tr) and np.array_equal(d, y_te)
+
+
+def test_photo_folders_are_searched_recursively_like_a_mac_zip(tmp_path):
+    """A zip made on a Mac unpacks to ``top/photos/*.jpg`` plus
+    ``__MACOSX/top/photos/._*.jpg`` resource forks that are not images."""
+    rng = np.random.default_rng(1)
+    photos = tmp_path / "top" / "photos"
+    photos.mkdir(parents=True)
+    for name in ("b.png", "a.png"):
+        imsave(photos / name, (rng.random((12, 12, 3)) * 255).astype(np.uint8))
+    (tmp_path / "top" / "deeper" / "more").mkdir(parents=True)
+    imsave(tmp_path / "top" / "deeper" / "more" / "c.PNG",
+           (rng.random((12, 12, 3)) * 255).astype(np.uint8))
+    fork = tmp_path / "__MACOSX" / "top" / "photos"
+    fork.mkdir(parents=True)
+    for name in ("._a.png", "._b.png"):
+        (fork / name).write_bytes(b"\x00\x05\x16\x07 resource fork")
+    (photos / "._a.png").write_bytes(b"AppleDouble")  # hidden file beside it
+    hidden = tmp_path / ".thumbnails"
+    hidden.mkdir()
+    imsave(hidden / "t.png", np.zeros((4, 4, 3), np.uint8), check_contrast=False)
+
+    found = [p.relative_to(tmp_path).as_posix() for p in image_files(tmp_path)]
+    assert found == ["top/deeper/more/c.PNG", "top/photos/a.png",
+                     "top/photos/b.png"]
+    out = load_image_folder(tmp_path, 8)  # the forks would fail to decode
+    assert out.shape == (3, 8, 8, 3)
+    assert np.array_equal(out[1], load_image_folder(photos, 8)[0])
+
+
+def test_a_folder_of_only_skipped_files_says_what_was_skipped(tmp_path):
+    (tmp_path / "__MACOSX").mkdir()
+    (tmp_path / "__MACOSX" / "._a.png").write_bytes(b"fork")
+    with pytest.raises(ValueError, match="holds no image file .* sub-folders, "
+                       "skipping hidden ones and __MACOSX"):
+        load_image_folder(tmp_path, 8)

@@ -389,3 +389,46 @@ def test_known_bad_argument_is_refused_naming_it(fn_name, data):
         fn(**kwargs)
     assert re.search(rf"\b{name}\b", str(info.value)), (fn.__name__, name,
                                                         str(info.value))
+
+
+# --- non-numeric input is refused at the door, naming the parameter -----------
+
+def _non_numeric_calls():
+    from companion import subpixel
+    from companion.resize import resize
+
+    bad = [[[[1.0, "a"], [2.0, 3.0]]]]  # a nested list holding a string
+    words = np.array(bad)  # an array of strings, shape (1, 1, 2, 2)
+    return [
+        ("conv2d x", lambda x: conv.conv2d(x, np.zeros((1, 1, 2, 1))), "x"),
+        ("conv2d w", lambda x: conv.conv2d(np.zeros((1, 2, 2, 1)), x), "w"),
+        ("conv_transpose2d x", lambda x: transposed.conv_transpose2d(
+            x, np.zeros((1, 1, 1, 2))), "x"),
+        ("max_pool2d x", lambda x: pooling.max_pool2d(x, 1), "x"),
+        ("avg_pool2d x", lambda x: pooling.avg_pool2d(x, 1), "x"),
+        ("resize x", lambda x: resize(x, 2, "bilinear"), "x"),
+        ("pixel_shuffle x", lambda x: subpixel.pixel_shuffle(x, 1), "x"),
+        ("pixel_unshuffle x", lambda x: subpixel.pixel_unshuffle(x, 1), "x"),
+    ], bad, words
+
+
+@pytest.mark.parametrize("index", range(8))
+@pytest.mark.parametrize("form", ["nested list", "string array", "object array"])
+def test_non_numeric_input_is_refused_naming_the_parameter(index, form):
+    calls, bad, words = _non_numeric_calls()
+    label, call, name = calls[index]
+    value = {"nested list": bad, "string array": words,
+             "object array": np.array(bad, dtype=object)}[form]
+    with pytest.raises(TypeError, match=rf"^{name} must hold numbers") as info:
+        call(value)
+    assert "could not convert" not in str(info.value), label
+
+
+def test_a_ragged_list_is_refused_naming_the_parameter():
+    with pytest.raises(TypeError, match=r"^x must be a rectangular nested list"):
+        conv.conv2d([[[[1.0]]], [[[1.0, 2.0]]]], np.zeros((1, 1, 1, 1)))
+
+
+def test_lists_of_numbers_still_work():
+    out = pooling.max_pool2d([[[[1.0], [4]], [[3.0], [2.0]]]], 2)  # ints mixed in
+    assert out.dtype == np.float64 and out.item() == 4.0

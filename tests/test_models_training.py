@@ -196,6 +196,142 @@ def test_fit_argument_errors():
         T.fit_keras(model, x, y, epochs=1)
     with pytest.raises(ValueError, match="log_every must be >= 1"):
         T.fit_keras(keras_model, x, y, epochs=1, log_every=0)
+    with pytest.raises(TypeError, match="log must be callable"):
+        T.fit_torch(model, x, y, epochs=1, log="print")
+    with pytest.raises(ValueError, match="device must name a PyTorch device .*'gpu'"):
+        T.fit_torch(model, x, y, epochs=1, device="gpu")
+    with pytest.raises(TypeError, match="device must be a str such as 'cpu'"):
+        T.fit_torch(model, x, y, epochs=1, device=0.5)
+    import companion.models.inpainting as ip
+
+    with pytest.raises(ValueError, match="device must name a PyTorch device"):
+        ip.fit_dilated(ip.build_dilated_torch(), x[..., :1], hole=2, steps=1,
+                       device="tpu0")
     model.requires_grad_(False)
     with pytest.raises(ValueError, match="nothing to train"):
         T.fit_torch(model, x, y, epochs=1)
+
+
+# --------------------------------------------------------------------------
+# The device: chapters train on course_device(), the CPU stays one thread
+# --------------------------------------------------------------------------
+
+DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.skipif(
+    not (torch() and torch().cuda.is_available()), reason="no GPU here"))]
+
+
+def _chapter_fits():
+    """Each PyTorch training the chapters run, on a tiny problem: a function
+    of ``device`` returning the trained module."""
+    import companion.models.inpainting as ip
+    from companion.models import deconvnet, lenet
+
+    x, y = _data(8)
+    digits = np.random.default_rng(0).random((8, 28, 28, 1), dtype=np.float32)
+    labels = np.arange(8) % 10
+
+    def shared(device):  # chapters 2 and 4
+        model = _torch_net()
+        T.fit_torch(model, x, y, epochs=1, batch_size=4, verbose=False,
+                    device=device)
+        return model
+
+    def lenet_fit(device):  # chapter 1
+        model = lenet.build_torch("mnist")
+        lenet.fit_torch(model, digits, labels, epochs=1, batch_size=4,
+                        verbose=False, device=device)
+        return model
+
+    def deconvnet_fit(device):  # chapter 3
+        model = deconvnet.build_torch((2, 2))
+        deconvnet.fit_torch(model, digits, labels, epochs=1, batch_size=4,
+                            verbose=False, device=device)
+        return model
+
+    def dilated_fit(device):  # chapter 5
+        model = ip.build_dilated_torch(channels=2, dilations=(1,))
+        ip.fit_dilated(model, digits, hole=4, steps=2, batch_size=2,
+                       verbose=False, device=device)
+        return model
+
+    return {"shared": shared, "lenet": lenet_fit, "deconvnet": deconvnet_fit,
+            "dilated": dilated_fit}
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("fit", ["shared", "lenet", "deconvnet", "dilated"])
+def test_chapter_trainings_end_on_the_device_they_are_given(fit, device):
+    model = _chapter_fits()[fit](device)
+    assert {p.device.type for p in model.parameters()} == {device}
+    assert all(np.isfinite(p.detach().cpu().numpy()).all()
+               for p in model.parameters())
+
+
+@pytest.mark.parametrize("fit", ["shared", "lenet", "deconvnet", "dilated"])
+def test_chapter_trainings_move_the_model_to_a_gpu_when_asked(fit, monkeypatch):
+    """Without a GPU: ``Module.to`` is replaced by a recorder, and the batches
+    must follow the parameters (left on the CPU by the fake move)."""
+    t = torch()
+    moves = []
+
+    def fake_to(self, *args, **kwargs):
+        moves.append(args[0] if args else kwargs.get("device"))
+        return self
+
+    monkeypatch.setattr(t.nn.Module, "to", fake_to)
+    _chapter_fits()[fit]("cuda")
+    assert moves and all(t.device(m) == t.device("cuda") for m in moves)
+
+
+def test_chapters_pass_course_device_to_every_pytorch_training():
+    """Every cell of chapters 1-5 that trains a PyTorch network through the
+    companion passes ``device=device`` (the set-up cell's ``course_device()``)."""
+    import json
+    import pathlib
+    import re
+
+    book = pathlib.Path(__file__).resolve().parents[1] / "book"
+    calls = 0
+    for path in sorted(book.glob("0[1-5]_*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        setup = "".join("".join(c["source"]) for c in nb["cells"][:6])
+        assert "device = course_device()" in setup, path.name
+        for cell in nb["cells"]:
+            src = "".join(cell["source"])
+            if cell["cell_type"] != "code":
+                continue
+            for call in re.finditer(r"\b(fit_torch|fit_dilated)\(", src):
+                depth, i = 1, call.end()
+                while depth:
+                    depth += {"(": 1, ")": -1}.get(src[i], 0)
+                    i += 1
+                calls += 1
+                args = src[call.end():i]
+                # or a dict of options, defined in the cell, unpacked here
+                options = [re.search(rf"{name} = dict\(([^)]*)\)", src)
+                           for name in re.findall(r"\*\*(\w+)", args)]
+                assert "device=device" in args or any(
+                    o and "device=device" in o[1] for o in options), (
+                    path.name, cell.get("id"), src[call.start():i])
+    assert calls >= 6
+
+
+def test_course_device_keeps_one_cpu_thread_and_leaves_gpu_threads(monkeypatch):
+    from companion import utils
+
+    t = torch()
+    saved = t.get_num_threads()
+    monkeypatch.delenv(utils.DEVICE_ENV, raising=False)
+    monkeypatch.delenv(utils.THREADS_ENV, raising=False)
+    try:
+        t.set_num_threads(2)
+        assert utils.course_device("cpu") == "cpu"
+        assert t.get_num_threads() == 1  # the CPU setting, as before
+        t.set_num_threads(2)
+        monkeypatch.setattr(t.cuda, "is_available", lambda: True)
+        assert utils.course_device() == "cuda"
+        assert t.get_num_threads() == 2  # a GPU run keeps PyTorch's threads
+        with pytest.raises(ValueError, match="threads must be >= 1"):
+            utils.course_device("cuda", threads=0)
+    finally:
+        t.set_num_threads(saved)

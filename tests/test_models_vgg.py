@@ -1,5 +1,5 @@
-"""companion.models.vgg: the figures of source article 002, the Keras and PyTorch
-twins, the NumPy forward pass, and the argument checks."""
+"""companion.models.vgg: the figures of chapter 4's source article, the Keras
+and PyTorch twins, the NumPy forward pass, and the argument checks."""
 
 import numpy as np
 import pytest
@@ -10,7 +10,8 @@ from companion.models import vgg
 from companion.models.training import count_params
 from companion.models.vgg import Layer
 
-# The decoder summary printed in source article 002: (layer, output shape, params).
+# The decoder summary printed in chapter 4's source article:
+# (layer, output shape, params).
 ARTICLE_DECODER = [
     ("up5", (14, 14, 512), 0),
     ("tconv5_3", (14, 14, 512), 2359808),
@@ -66,7 +67,7 @@ def test_full_decoder_has_the_article_parameter_count_in_both_frameworks():
     for name, shape, params in ARTICLE_DECODER:
         layer = keras_model.get_layer(name)
         assert layer.output.shape[1:] == shape and layer.count_params() == params
-    assert count_params(vgg.build_torch(layers, 512)) == \
+    assert count_params(vgg.build_torch(layers, (7, 7, 512))) == \
         ARTICLE_DECODER_TOTAL
 
 
@@ -78,7 +79,7 @@ def test_encoder_matches_keras_applications_vgg16_without_weights():
     ours = vgg.build_keras(layers, (224, 224, 3))
     assert ours.count_params() == reference.count_params()
     assert ours.output_shape == reference.output_shape == (None, 7, 7, 512)
-    assert count_params(vgg.build_torch(layers, 3)) == \
+    assert count_params(vgg.build_torch(layers, (224, 224, 3))) == \
         reference.count_params()
     rows = vgg.layer_table(layers, (224, 224, 3))
     assert sum(r.params for r in rows) == reference.count_params()
@@ -98,7 +99,7 @@ def test_toy_pairs_have_the_article_counts():
     for kind, total in (("conv", 14336 + 13827), ("pool", 0)):
         rows = vgg.layer_table(vgg.toy_layers(kind), (224, 224, 3))
         assert sum(r.params for r in rows) == total
-        assert count_params(vgg.build_torch(vgg.toy_layers(kind), 3)) \
+        assert count_params(vgg.build_torch(vgg.toy_layers(kind), (224, 224, 3))) \
             == total
 
 
@@ -150,7 +151,7 @@ def test_keras_and_torch_parameter_counts_agree_with_the_table(kind):
     keras_model = vgg.build_keras(layers, (16, 24, 3))
     table = sum(r.params for r in vgg.layer_table(layers, (16, 24, 3)))
     assert keras_model.count_params() == table
-    assert count_params(vgg.build_torch(layers, 3)) == table
+    assert count_params(vgg.build_torch(layers, (16, 24, 3))) == table
 
 
 # --------------------------------------------------------------------------
@@ -161,7 +162,7 @@ def test_keras_and_torch_parameter_counts_agree_with_the_table(kind):
 def test_keras_torch_and_numpy_agree_on_the_same_weights(kind):
     layers = vgg.autoencoder_layers(kind, final_activation=None, **SMALL)
     keras_model = vgg.build_keras(layers, (16, 24, 3))
-    torch_model = vgg.build_torch(layers, 3)
+    torch_model = vgg.build_torch(layers, (16, 24, 3))
     vgg.copy_weights(keras_model, torch_model)
     x = np.random.default_rng(1).random((2, 16, 24, 3)).astype(np.float32)
     y_keras = np.asarray(keras_model(x))
@@ -183,7 +184,7 @@ def test_full_width_decoder_agrees_on_a_small_input():
     layers = vgg.decoder_layers()
     keras_model = vgg.build_keras(layers, (1, 1, 512))
     assert keras_model.count_params() == ARTICLE_DECODER_TOTAL
-    torch_model = vgg.build_torch(layers, 512)
+    torch_model = vgg.build_torch(layers, (1, 1, 512))
     vgg.copy_weights(keras_model, torch_model)
     x = np.random.default_rng(2).random((1, 1, 1, 512)).astype(np.float32)
     y_keras = np.asarray(keras_model(x))
@@ -198,7 +199,7 @@ def test_strided_same_transposed_conv_with_odd_k_minus_s_is_ported_exactly():
     # k=3, s=2: PyTorch has no (padding, output_padding) pair; the twin crops
     layers = [Layer("t", "tconv", 2, 3, stride=2)]
     keras_model = vgg.build_keras(layers, (5, 4, 3))
-    torch_model = vgg.build_torch(layers, 3)
+    torch_model = vgg.build_torch(layers, (5, 4, 3))
     vgg.copy_weights(keras_model, torch_model)
     x = np.random.default_rng(3).standard_normal((1, 5, 4, 3)).astype(np.float32)
     y = _torch_out(torch_model, x)
@@ -209,7 +210,7 @@ def test_strided_same_transposed_conv_with_odd_k_minus_s_is_ported_exactly():
 def test_strided_same_conv_pads_like_tensorflow():
     layers = [Layer("c", "conv", 2, 3, stride=2), Layer("e", "conv", 2, 2)]
     keras_model = vgg.build_keras(layers, (6, 7, 1))
-    torch_model = vgg.build_torch(layers, 1)
+    torch_model = vgg.build_torch(layers, (6, 7, 1))
     vgg.copy_weights(keras_model, torch_model)
     x = np.random.default_rng(4).standard_normal((2, 6, 7, 1)).astype(np.float32)
     np.testing.assert_allclose(_torch_out(torch_model, x),
@@ -291,10 +292,12 @@ def test_validation_errors_name_the_parameter():
 def test_weight_transfer_refuses_mismatched_models():
     keras_model = vgg.build_keras(vgg.decoder_layers("mirrored", (4,), (1,)),
                                   (2, 2, 4))
-    other = vgg.build_torch(vgg.decoder_layers("mirrored", (6,), (1,)), 6)
+    other = vgg.build_torch(vgg.decoder_layers("mirrored", (6,), (1,)),
+                            (1, 1, 6))
     with pytest.raises(ValueError, match="build both with the same sizes"):
         vgg.copy_weights(keras_model, other)
-    renamed = vgg.build_torch(vgg.decoder_layers("strided", (4,), (1,)), 4)
+    renamed = vgg.build_torch(vgg.decoder_layers("strided", (4,), (1,)),
+                              (1, 1, 4))
     keras_small = vgg.build_keras([Layer("x", "conv", 3)], (2, 2, 4))
     with pytest.raises(ValueError, match="weights has no entry for layer 'tconv1_1'"):
         vgg.copy_weights(keras_small, renamed)
@@ -304,7 +307,7 @@ def test_weight_transfer_refuses_mismatched_models():
 
 def test_classes_are_defined_once_so_isinstance_holds_across_builds():
     layers = vgg.autoencoder_layers("segnet", (4,), (1,))
-    first, second = vgg.build_torch(layers, 3), vgg.build_torch(layers, 3)
+    first, second = (vgg.build_torch(layers, (4, 4, 3)) for _ in range(2))
     assert type(first) is type(second) is vgg.LayerNet
     assert isinstance(second, type(first))
     k1, k2 = (vgg.build_keras(layers, (4, 4, 3)) for _ in range(2))

@@ -30,10 +30,17 @@ from .results import (
     results_path,
     show_results,
 )
-from .runs import ARTICLE, run_inpainting, run_lenet, run_superres, run_vgg
+from .runs import (
+    ARTICLE,
+    run_inpainting,
+    run_lenet,
+    run_superres,
+    run_vgg,
+    split_indices,
+)
 
 __all__ = [
     "ARTICLE", "RESULTS_VARIABLE", "load_results", "provenance", "record",
     "results_path", "run_inpainting", "run_lenet", "run_superres", "run_vgg",
-    "show_results",
+    "show_results", "split_indices",
 ]

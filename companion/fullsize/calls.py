@@ -17,7 +17,8 @@ def lenet_train(x, y, *, epochs, batch_size, learning_rate, decay_rate, l2, log)
     model = lenet.build_keras("mnist", l2=l2)
     history = lenet.fit_keras(model, x, y, epochs=epochs, batch_size=batch_size,
                               learning_rate=learning_rate, decay_rate=decay_rate,
-                              ema=0.99, verbose=log is not None)
+                              ema=0.99, verbose=log is not None,
+                              log=log or print)
     return model, history["loss"]
 
 
@@ -91,8 +92,8 @@ def inpainting_train(masked, originals, masks, *, epochs, batch_size,
     model = ip.build_keras(masked.shape[1])
     history = ip.fit_keras(model, masked, originals, masks, epochs=epochs,
                            batch_size=batch_size, learning_rate=learning_rate,
-                           log=log)
-    return model, [loss for _, loss in history]
+                           verbose=log is not None, log=log or print)
+    return model, [loss for _, loss in history["progress"]]
 
 
 def inpainting_scores(model, masked, originals, masks) -> dict[str, float]:

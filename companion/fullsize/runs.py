@@ -17,14 +17,15 @@ from ..settings import photo_source
 from . import calls
 from .results import record
 
-#: The articles' settings (the sources in ``../shared/sources``): super-
-#: resolution 64 -> 256, 100 epochs, batch 2, 20% test (article 000);
-#: inpainting 228 x 228, 50 x 50 holes, 150 epochs, batch 25 (article 004).
-#: LeNet: article 001 runs 50,000 steps of 100 digits (83 epochs) of
-#: decayed gradient descent; the full run uses the chapter's Adam recipe for
-#: 15 epochs instead, and records whether it met the 99.0% target. The VGG
-#: autoencoder is not trained in its article (002): 30 epochs, batch 8 are
-#: this course's choice.
+#: The source articles' settings (the articles are listed in
+#: ``book/errata.md``, "Which article feeds which chapter"): super-resolution
+#: 64 -> 256, 100 epochs, batch 2, 20% test (the transposed-convolution
+#: article, chapter 2); inpainting 228 x 228, 50 x 50 holes, 150 epochs,
+#: batch 25 (the inpainting article, chapter 5). LeNet: the CNN article runs
+#: 50,000 steps of 100 digits (83 epochs) of decayed gradient descent; the
+#: full run uses chapter 1's Adam recipe for 15 epochs instead, and records
+#: whether it met the 99.0% target. The VGG autoencoder is not trained in its
+#: article (chapter 4's Q&A): 30 epochs, batch 8 are this course's choice.
 ARTICLE = {
     "lenet": {"epochs": 15, "batch_size": 100, "learning_rate": 1e-3,
               "decay_rate": 0.8, "l2": 1e-4, "target_accuracy": 0.99},
@@ -47,8 +48,14 @@ def _start(seed):
     return time.perf_counter()
 
 
-def _split(n: int, test_fraction: float, seed: int):
-    """Seeded train/test indices; at least one image on each side."""
+def split_indices(n: int, test_fraction: float, seed: int):
+    """Seeded ``(train, test)`` index arrays for ``n`` images, about
+    ``test_fraction`` of them in the test part and at least one on each side.
+
+    >>> train, test = split_indices(10, 0.2, 0)
+    >>> len(train), len(test), sorted([*train, *test]) == list(range(10))
+    (8, 2, True)
+    """
     if not 0 < test_fraction < 1:
         raise ValueError(
             f"test_fraction must be between 0 and 1, got {test_fraction!r}")
@@ -115,7 +122,7 @@ def run_superres(source=None, *, sha256=None, seed: int = 0, path=None, log=prin
     low, factor = s["low"], s["factor"]
     lr = load_image_folder(folder, low)
     hr = load_image_folder(folder, low * factor)
-    train, test = _split(len(lr), s["test_fraction"], seed)
+    train, test = split_indices(len(lr), s["test_fraction"], seed)
     model, losses = calls.superres_train(lr[train], hr[train], epochs=s["epochs"],
                                            batch_size=s["batch_size"], log=log)
     net_psnr, net_ssim = calls.psnr_ssim(hr[test], calls.superres_predict(
@@ -142,7 +149,7 @@ def run_vgg(source=None, *, sha256=None, seed: int = 0, path=None, log=print,
     start = _start(seed)
     folder = _folder(source, sha256)
     x = load_image_folder(folder, s["size"])
-    train, test = _split(len(x), s["test_fraction"], seed)
+    train, test = split_indices(len(x), s["test_fraction"], seed)
     model, losses = calls.vgg_train(
         x[train], kind=s["kind"], widths=s["widths"], convs=s["convs"],
         epochs=s["epochs"], batch_size=s["batch_size"],
@@ -166,7 +173,7 @@ def run_inpainting(source=None, *, sha256=None, seed: int = 0, path=None, log=pr
     folder = _folder(source, sha256)
     originals = load_image_folder(folder, s["size"])
     masks, masked = calls.inpainting_holes(originals, s["hole"], seed + 1)
-    train, test = _split(len(originals), s["test_fraction"], seed)
+    train, test = split_indices(len(originals), s["test_fraction"], seed)
     model, losses = calls.inpainting_train(
         masked[train], originals[train], masks[train], epochs=s["epochs"],
         batch_size=s["batch_size"], learning_rate=s["learning_rate"], log=log)

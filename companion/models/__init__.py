@@ -9,9 +9,12 @@ importing this package does not import TensorFlow or PyTorch.
 
 One vocabulary, the same in every network package:
 
+- Modules ``arch`` (the architecture as data), ``keras_model``,
+  ``torch_model``, ``numpy_model`` and ``weights`` in every package
+  (``fit`` where a network has its own recipe).
 - ``build_keras(...)`` and ``build_torch(...)``: the network in each
-  framework, options as keyword arguments with the same names in both.
-  PyTorch modules and Keras layers are classes defined at module level.
+  framework, with the same arguments and defaults in both. PyTorch modules,
+  Keras layers and Keras callbacks are classes defined at module level.
 - ``parameter_count(...)``, ``layer_table(...)``, ``format_table(rows)``:
   the architecture's arithmetic, where a network has it.
 - ``forward_numpy(x, weights, **options)``: the network run with companion
@@ -27,7 +30,12 @@ One vocabulary, the same in every network package:
 - :mod:`companion.models.training`: ``framework_of(model)`` (``"keras"`` or
   ``"torch"``), ``count_params(model)``, ``predict_torch(model, x)`` (NHWC
   NumPy in and out), ``fit_keras`` and ``fit_torch`` (the course's seeding
-  and progress lines; a history dict back). A network's own recipe, such as
+  and progress lines). Every fit, shared or a network's own, takes
+  ``verbose`` and ``log`` (a callable that receives each progress line,
+  ``print`` by default) and returns the same history dict: ``loss`` (and
+  the metrics that apply), ``progress`` (the ``(step, loss)`` of every
+  progress line) and ``seconds``. PyTorch fits take ``device`` (the
+  chapters pass ``course_device()``). A network's own recipe, such as
   LeNet's moving average of the weights, is a thin wrapper of the same name
   in its package.
 - Data layouts between NumPy and PyTorch: :func:`companion.layouts.to_torch`

@@ -8,11 +8,14 @@ loop, parameter counts and batched PyTorch prediction.
 - :func:`fit_torch` is the same recipe as a PyTorch loop.
 
 Both fits take the data channels-last (NHWC NumPy, as everywhere in the
-companion), seed what they shuffle from ``seed``, print one progress line per
-epoch when ``verbose`` and return a history dict in the form of Keras'
-``History.history``: a list per quantity (``loss``, ``accuracy`` for
-classifiers, ``val_loss`` and ``val_accuracy`` with ``validation``), plus the
-wall-clock ``seconds``. Network-specific recipes are thin wrappers over these:
+companion), seed what they shuffle from ``seed``, hand one progress line per
+epoch to ``log`` (``print`` by default) when ``verbose`` and return a history
+dict in the form of Keras' ``History.history``: a list per quantity
+(``loss``, ``accuracy`` for classifiers, ``val_loss`` and ``val_accuracy``
+with ``validation``), plus ``progress`` (the ``(step, loss)`` of every
+progress line) and the wall-clock ``seconds``. :func:`fit_torch` trains on
+the ``device`` it is given (the chapters pass ``course_device()``).
+Network-specific recipes are thin wrappers over these:
 :func:`companion.models.lenet.fit_keras` adds LeNet's moving average of the
 weights, :func:`companion.models.deconvnet.fit_torch` its defaults.
 
@@ -29,8 +32,8 @@ import numpy as np
 from .._validate import check_array, check_choice, check_int, short_repr
 from .fit_checks import LOSSES, SCHEDULES, check_fit, progress_line
 
-__all__ = ["framework_of", "count_params", "predict_torch", "fit_keras",
-           "fit_torch", "LOSSES", "SCHEDULES"]
+__all__ = ["framework_of", "check_device", "count_params", "predict_torch",
+           "fit_keras", "fit_torch", "train_steps", "LOSSES", "SCHEDULES"]
 
 def framework_of(model) -> str:
     """``"keras"`` for a Keras model or layer, ``"torch"`` for a ``torch.nn.Module``.
@@ -52,6 +55,23 @@ def framework_of(model) -> str:
         return "keras"
     raise TypeError("model must be a keras.Model or a torch.nn.Module, got "
                     f"{type(model).__name__}")
+
+
+def check_device(device):
+    """``device`` as a ``torch.device`` (``"cpu"``, ``"cuda"``, ``"cuda:0"``, a
+    ``torch.device``); anything else raises naming ``device``."""
+    import torch
+
+    if isinstance(device, torch.device):
+        return device
+    if not isinstance(device, str):
+        raise TypeError(f"device must be a str such as 'cpu' or 'cuda', or a "
+                        f"torch.device, got {short_repr(device)}")
+    try:
+        return torch.device(device)
+    except RuntimeError as err:
+        raise ValueError(f"device must name a PyTorch device such as 'cpu' or "
+                         f"'cuda', got {short_repr(device)} ({err})") from None
 
 
 def count_params(model) -> int:
@@ -203,35 +223,16 @@ def fit_keras(model, x, y, *, epochs: int, batch_size: int = 32, seed=0,
             history["val_accuracy"] = []
     history["progress"] = []
     start = time.perf_counter()
+    from .callbacks import Progress
 
-    class Progress(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.epoch = epoch
-
-        def on_train_batch_end(self, batch, logs=None):
-            step = self.epoch * per_epoch + batch + 1
-            if every is not None and (step % every == 0 or step == total):
-                history["progress"].append((step, float(logs["loss"])))
-                if verbose:
-                    log(f"step {step:4d}/{total}  loss {logs['loss']:.5f}")
-
-        def on_epoch_end(self, epoch, logs=None):
-            for key in history:
-                if key in logs:
-                    history[key].append(float(logs[key]))
-            if every is None:
-                history["progress"].append(((epoch + 1) * per_epoch,
-                                            history["loss"][-1]))
-                if verbose:
-                    log(progress_line(epoch, epochs, history,
-                                      time.perf_counter() - start))
-
+    progress = Progress(history, epochs=epochs, per_epoch=per_epoch,
+                        every=every, verbose=verbose, log=log, start=start)
     if seed is not None:
         keras.utils.set_random_seed(seed)
     model.fit(x, y, batch_size=batch_size, epochs=epochs, shuffle=True,
               verbose=0, validation_data=validation,
               validation_batch_size=None if validation is None else 500,
-              callbacks=[Progress(), *callbacks])
+              callbacks=[progress, *callbacks])
     history["seconds"] = time.perf_counter() - start
     return history
 
@@ -267,7 +268,8 @@ def fit_torch(model, x, y, *, epochs: int, batch_size: int = 32,
               learning_rate: float = 1e-3, loss="mse", seed: int = 0,
               verbose: bool = True, schedule: str = "constant",
               decay_rate: float = 1.0, alpha: float = 0.0, l2: float = 0.0,
-              shuffle: str = "numpy", validation=None, on_step=None) -> dict:
+              shuffle: str = "numpy", validation=None, on_step=None,
+              device=None, log=print) -> dict:
     """Train a PyTorch model with Adam: the loop :func:`fit_keras` runs in Keras.
 
     Parameters
@@ -302,13 +304,21 @@ def fit_torch(model, x, y, *, epochs: int, batch_size: int = 32,
     on_step : callable, optional
         ``on_step(step)`` after each optimiser step (``step`` counts from 0
         over the whole run), for example to update a moving average.
+    device : str or torch.device, optional
+        Where to train: the model is moved there first (``model.to(device)``,
+        in place) and every batch goes there. ``None`` keeps the model where
+        it is (the device of its parameters). Pass the chapters'
+        ``course_device()``.
+    log : callable
+        Receives each progress line when ``verbose`` (``print`` by default).
 
     Returns
     -------
     dict
         ``loss`` (mean over the epoch's batches, weighted by batch size; and
         ``accuracy``, ``val_loss``, ``val_accuracy`` where they apply) per
-        epoch, and ``seconds``.
+        epoch, ``progress``: the ``(step, loss)`` pair of every progress line
+        (one per epoch), and ``seconds``: the keys of :func:`fit_keras`.
     """
     x, y, validation = check_fit(x, y, epochs, batch_size, learning_rate, loss,
                                   schedule, decay_rate, alpha, validation,
@@ -322,6 +332,10 @@ def fit_torch(model, x, y, *, epochs: int, batch_size: int = 32,
         raise ValueError(f"l2 must be a number >= 0, got {short_repr(l2)}")
     if on_step is not None and not callable(on_step):
         raise TypeError(f"on_step must be callable, got {short_repr(on_step)}")
+    if not callable(log):
+        raise TypeError(f"log must be callable, got {short_repr(log)}")
+    if device is not None:
+        model.to(check_device(device))
     params = [p for p in model.parameters() if p.requires_grad]
     if not params:
         raise ValueError("model has no parameter with requires_grad=True: "
@@ -336,6 +350,8 @@ def fit_torch(model, x, y, *, epochs: int, batch_size: int = 32,
     xt = to_torch(x, dtype=dtype, device=device)
     yt = _torch_targets(y, dtype, device)
     penalised = [p for p in params if p.ndim > 1]
+    penalty = (lambda: l2 * sum(p.pow(2).sum() for p in penalised)) if l2 \
+        else None
     history = {"loss": []}
     if classify:
         history["accuracy"] = []
@@ -343,6 +359,7 @@ def fit_torch(model, x, y, *, epochs: int, batch_size: int = 32,
         history["val_loss"] = []
         if classify:
             history["val_accuracy"] = []
+    history["progress"] = []
     per_epoch = -(-len(x) // batch_size)
     start, step = time.perf_counter(), 0
     devices = [device] if device.type == "cuda" else []
@@ -364,23 +381,19 @@ def fit_torch(model, x, y, *, epochs: int, batch_size: int = 32,
             order = (torch.randperm(len(xt), generator=gen) if shuffle == "torch"
                      else torch.from_numpy(rng.permutation(len(xt))))
             total, correct = 0.0, 0
-            for i in range(0, len(xt), batch_size):
-                idx = order[i:i + batch_size].to(device)
-                out = model(xt[idx])
-                value = loss_fn(out, yt[idx])
-                if l2:
-                    value = value + l2 * sum(p.pow(2).sum() for p in penalised)
-                opt.zero_grad()
-                value.backward()
-                opt.step()
+            batches = ((xt[idx], yt[idx]) for idx in (
+                order[i:i + batch_size].to(device)
+                for i in range(0, len(xt), batch_size)))
+            for out, target, value in train_steps(model, opt, batches, loss_fn,
+                                                  penalty=penalty):
                 if schedule == "cosine":
                     sched.step()
                 if on_step is not None:
                     on_step(step)
                 step += 1
-                total += float(value.detach()) * len(idx)
+                total += float(value.detach()) * len(target)
                 if classify:
-                    correct += int((out.argmax(1) == yt[idx]).sum())
+                    correct += int((out.argmax(1) == target).sum())
             if schedule == "exponential":
                 sched.step()
             history["loss"].append(total / len(xt))
@@ -389,12 +402,36 @@ def fit_torch(model, x, y, *, epochs: int, batch_size: int = 32,
             if validation is not None:
                 _validate_torch(model, validation, loss_fn, classify, history,
                                 dtype, device)
+            history["progress"].append((step, history["loss"][-1]))
             if verbose:
-                print(progress_line(epoch, epochs, history,
-                                    time.perf_counter() - start))
+                log(progress_line(epoch, epochs, history,
+                                  time.perf_counter() - start))
     model.eval()
     history["seconds"] = time.perf_counter() - start
     return history
+
+
+def train_steps(model, optimizer, batches, loss, *, penalty=None):
+    """The optimisation loop of every PyTorch fit in the companion.
+
+    For each ``(inputs, targets)`` that ``batches`` yields (tensors on the
+    model's device; any iterable, so a fit can shuffle a fixed set epoch by
+    epoch, as :func:`fit_torch` does, or draw a fresh batch every step, as
+    :func:`companion.models.inpainting.fit_dilated` does): the forward pass,
+    ``loss(output, targets)`` plus ``penalty()`` when given, the gradients and
+    one ``optimizer`` step. It yields ``(output, targets, loss value)`` after
+    each step; the caller steps its learning-rate schedule and records the
+    loss. The next batch is drawn only when the caller asks for it.
+    """
+    for inputs, targets in batches:
+        out = model(inputs)
+        value = loss(out, targets)
+        if penalty is not None:
+            value = value + penalty()
+        optimizer.zero_grad()
+        value.backward()
+        optimizer.step()
+        yield out, targets, value
 
 
 def _validate_torch(model, validation, loss_fn, classify, history, dtype,

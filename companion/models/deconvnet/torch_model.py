@@ -11,7 +11,8 @@ from .arch import KERNEL, POOL, check_channels
 def build_torch(channels=(8, 16), *, seed=0):
     """SmallNet as a PyTorch ``nn.Sequential`` (NCHW input, logits out).
 
-    ``seed`` seeds PyTorch's generator before the layers are initialised.
+    ``seed`` seeds PyTorch's global generator (``torch.manual_seed``) before
+    the layers are initialised. Same arguments as :func:`build_keras`.
     """
     c1, c2 = check_channels(channels)
     seed = check_int(seed, "seed", minimum=0)

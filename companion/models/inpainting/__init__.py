@@ -34,12 +34,36 @@ and :func:`copy_weights` work on a Keras model or a PyTorch module.
 Where learning pays (chapter 5's last section): :func:`build_dilated_torch`, a
 small "same"-padded network of dilated convolutions, :func:`stroke_masks`
 (holes that cut pen strokes), :func:`fit_dilated` (fresh holes every step, a
-loss over the hole only) and :func:`dilated_fill`. TensorFlow,
-PyTorch and OpenCV are imported inside the functions that need them.
+loss over the hole only) and :func:`dilated_fill`.
+
+Modules, as in every network package: ``arch`` (the layer list, shape trace
+and parameter count), ``keras_model`` (:func:`build_keras`), ``torch_model``
+(:func:`build_torch`, :class:`InpaintingAutoencoder`; it imports PyTorch, so
+this package loads it on first use of one of its names), ``numpy_model``
+(:func:`forward_numpy`), ``weights`` and ``fit`` (:func:`fit_keras`), plus
+``holes``, ``evaluation`` and ``dilated``. TensorFlow, PyTorch and OpenCV are
+imported inside the functions that need them.
 """
 
 from __future__ import annotations
 
+import importlib
+
+from .arch import (
+    ALPHA,
+    ARTICLE_LAYERS,
+    ARTICLE_SIZE,
+    LAST_LAYER,
+    OUTPUT_ACTIVATIONS,
+    Layer,
+    SkipMismatch,
+    TraceRow,
+    closes,
+    parameter_count,
+    skip_problem,
+    trace_shapes,
+    valid_input_sizes,
+)
 from .dilated import (
     build_dilated_torch,
     dilated_fill,
@@ -55,6 +79,11 @@ from .evaluation import (
     mean_fill,
     telea_fill,
 )
+from .fit import (
+    fit_keras,
+    pack_targets,
+    weighted_mse,
+)
 from .holes import (
     centre,
     composite,
@@ -66,37 +95,16 @@ from .holes import (
     uncentre,
     with_mask_channel,
 )
-from .network import (
-    ALPHA,
-    ARTICLE_HOLE,
-    ARTICLE_LAYERS,
-    ARTICLE_SIZE,
-    OUTPUT_ACTIVATIONS,
-    Layer,
-    SkipMismatch,
-    TraceRow,
-    build_keras,
-    build_torch,
-    closes,
-    conv_transpose_valid,
-    forward_numpy,
-    parameter_count,
-    skip_problem,
-    trace_shapes,
-    valid_input_sizes,
-)
-from .training import (
-    fit_keras,
-    pack_targets,
-    weighted_mse,
-)
+from .keras_model import build_keras
+from .numpy_model import conv_transpose_valid, forward_numpy
 from .weights import copy_weights, export_weights, load_weights
 
 __all__ = [
     "ALPHA",
-    "ARTICLE_HOLE",
     "ARTICLE_LAYERS",
     "ARTICLE_SIZE",
+    "InpaintingAutoencoder",
+    "LAST_LAYER",
     "Layer",
     "OUTPUT_ACTIVATIONS",
     "SkipMismatch",
@@ -137,3 +145,18 @@ __all__ = [
     "weighted_mse",
     "with_mask_channel",
 ]
+
+
+#: Names defined in the module that imports PyTorch, loaded on first use.
+_LAZY = {"build_torch": "torch_model", "InpaintingAutoencoder": "torch_model"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        module = importlib.import_module(f"{__name__}.{_LAZY[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

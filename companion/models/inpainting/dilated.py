@@ -13,9 +13,12 @@ on fresh random holes every step with a loss over the hole only;
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from ..._validate import check_array, check_int
+from ..training import check_device, train_steps
 from .holes import check_hole, check_pair, composite, square_mask
 
 #: The default dilations: the receptive field grows to 47 pixels.
@@ -122,21 +125,17 @@ def _check_model(model):
                         f"{type(model).__name__}")
 
 
-def _to_torch(x):
-    import torch
-
-    return torch.from_numpy(np.ascontiguousarray(
-        np.asarray(x, np.float32).transpose(0, 3, 1, 2)))
-
-
 def fit_dilated(model, images, *, hole: int, steps: int, batch_size: int = 32,
                 learning_rate: float = 2e-3, seed: int = 0, min_ink: float = 0.1,
-                log_every: int | None = None, log=print,
-                threads: int | None = 1) -> list[tuple[int, float]]:
+                log_every: int | None = None, verbose: bool = True, log=print,
+                threads: int | None = 1, device=None) -> dict:
     """Train :func:`build_dilated_torch` on fresh holes every step.
 
     Each step draws ``batch_size`` images from ``images`` and a new
-    :func:`stroke_masks` hole for each, so no two steps see the same example.
+    :func:`stroke_masks` hole for each, so no two steps see the same example;
+    the steps are the shared loop of every PyTorch fit
+    (:func:`companion.models.training.train_steps`), fed one fresh batch at a
+    time.
     The loss is the squared error over the hole pixels only (the known pixels
     are kept anyway, :func:`dilated_fill`). Adam with a one-cycle schedule
     (warm up to ``learning_rate`` over the first 30% of the steps, then
@@ -144,14 +143,24 @@ def fit_dilated(model, images, *, hole: int, steps: int, batch_size: int = 32,
     are fixed by seeding before :func:`build_dilated_torch`
     (``companion.utils.set_seeds``).
 
-    ``threads`` sets PyTorch's CPU threads while training (restored after):
-    one by default, because on batches this small a second thread mostly
-    waits for the first, and on a busy machine it costs several times the
-    CPU time; ``None`` keeps PyTorch's setting.
+    ``threads`` sets PyTorch's CPU threads while training on the CPU
+    (restored after): one by default, because on batches this small a
+    second thread mostly waits for the first, and on a busy machine it costs
+    several times the CPU time; ``None`` keeps PyTorch's setting. On a GPU
+    it is not used.
+
+    ``device`` (for example ``course_device()``) is where the model and the
+    batches go (``None``: where the model is). ``log`` receives a progress
+    line every ``log_every`` steps and at the last one when ``verbose``.
 
     Returns
     -------
-    list of (step, mean loss since the previous line), one per logged line.
+    dict
+        The history of the shared fits
+        (:func:`companion.models.training.fit_torch`): ``progress``, the
+        ``(step, mean hole loss since the previous line)`` of every logged
+        line; ``loss``, those means alone (there are no epochs: each step
+        sees new examples); ``seconds``.
     """
     import torch
 
@@ -171,36 +180,56 @@ def fit_dilated(model, images, *, hole: int, steps: int, batch_size: int = 32,
         raise ValueError(f"learning_rate must be a number > 0, got {learning_rate!r}")
     if threads is not None:
         threads = check_int(threads, "threads", minimum=1)
+    if not callable(log):
+        raise TypeError(f"log must be callable, got {log!r}")
+    if device is not None:
+        model.to(check_device(device))
+    on_cpu = next(model.parameters()).device.type == "cpu"
     saved = torch.get_num_threads()
+    start = time.perf_counter()
     try:
-        if threads is not None:
+        if threads is not None and on_cpu:
             torch.set_num_threads(threads)
-        return _train(model, images, hole, steps, batch_size, learning_rate,
-                      seed, min_ink, every, log)
+        progress = _train(model, images, hole, steps, batch_size,
+                          learning_rate, seed, min_ink, every,
+                          log if verbose else None)
     finally:
         torch.set_num_threads(saved)
+    return {"loss": [loss for _, loss in progress], "progress": progress,
+            "seconds": time.perf_counter() - start}
 
 
 def _train(model, images, hole, steps, batch_size, learning_rate, seed, min_ink,
            every, log):
     import torch
 
+    from ...layouts import to_torch
+
+    param = next(model.parameters())
+    put = dict(dtype=param.dtype, device=param.device)
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     opt = torch.optim.Adam(model.parameters(), lr=learning_rate)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, learning_rate,
                                                 total_steps=steps)
+
+    def fresh_batches():
+        """``steps`` batches, each of new images and new holes."""
+        for _ in range(steps):
+            x = images[rng.integers(0, len(images), batch_size)]
+            m = stroke_masks(x, hole, seed=int(rng.integers(2**31)),
+                             min_ink=min_ink)
+            xt, mt = to_torch(x, **put), to_torch(m, **put)
+            yield torch.cat([xt * (1 - mt), mt], dim=1), (xt, mt)
+
+    def hole_loss(pred, target):
+        xt, mt = target
+        return (((pred - xt) ** 2) * mt).sum() / (mt.sum() * xt.shape[1])
+
     model.train()
     history, running = [], 0.0
-    for step in range(1, steps + 1):
-        x = images[rng.integers(0, len(images), batch_size)]
-        m = stroke_masks(x, hole, seed=int(rng.integers(2**31)), min_ink=min_ink)
-        xt, mt = _to_torch(x), _to_torch(m)
-        pred = model(torch.cat([xt * (1 - mt), mt], dim=1))
-        loss = (((pred - xt) ** 2) * mt).sum() / (mt.sum() * xt.shape[1])
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+    trained = train_steps(model, opt, fresh_batches(), hole_loss)
+    for step, (_, _, loss) in enumerate(trained, start=1):
         sched.step()
         running += float(loss.detach())
         if step % every == 0 or step == steps:
@@ -224,13 +253,17 @@ def dilated_fill(model, masked, masks, *, batch_size: int = 500) -> np.ndarray:
     if masked.shape[-1] + 1 != model[0].in_channels:
         raise ValueError(f"masked has {masked.shape[-1]} channels but the "
                          f"model reads {model[0].in_channels} (image + mask)")
+    from ...layouts import from_torch, to_torch
+
+    param = next(model.parameters())
+    put = dict(dtype=param.dtype, device=param.device)
     out = []
     model.eval()
     with torch.no_grad():
         for i in range(0, len(masked), batch_size):
-            x = _to_torch(np.where(masks[i:i + batch_size] == 1, 0,
-                                   masked[i:i + batch_size]))
-            m = _to_torch(masks[i:i + batch_size])
-            out.append(model(torch.cat([x, m], dim=1)).numpy().transpose(0, 2, 3, 1))
+            x = to_torch(np.where(masks[i:i + batch_size] == 1, 0,
+                                  masked[i:i + batch_size]), **put)
+            m = to_torch(masks[i:i + batch_size], **put)
+            out.append(from_torch(model(torch.cat([x, m], dim=1))))
     pred = np.clip(np.concatenate(out), 0, 1).astype(masked.dtype)
     return composite(masked, masks, pred)

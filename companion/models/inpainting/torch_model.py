@@ -1,14 +1,15 @@
 """The article's inpainting network as a ``torch.nn.Module``, defined once at
-module level so that ``isinstance`` holds across builds (chapter 5). Import it
-through :func:`companion.models.inpainting.build_torch`, which checks the
-arguments; this module imports PyTorch."""
+module level so that ``isinstance`` holds across builds (chapter 5). Build it
+with :func:`build_torch`, which checks the arguments. This module imports
+PyTorch when it is imported; the package loads it on first use of
+``build_torch`` or ``InpaintingAutoencoder``."""
 
 from __future__ import annotations
 
 import torch
 from torch import nn
 
-from .network import ALPHA, ARTICLE_LAYERS, LAST_LAYER
+from .arch import ALPHA, ARTICLE_LAYERS, ARTICLE_SIZE, LAST_LAYER, check_build
 
 
 class InpaintingAutoencoder(nn.Module):
@@ -55,3 +56,18 @@ class InpaintingAutoencoder(nn.Module):
         elif self.output_activation == "sigmoid":
             x = torch.sigmoid(x)
         return x
+
+
+def build_torch(size: int = ARTICLE_SIZE, *, in_channels: int = 3,
+                output_activation: str = "relu"):
+    """The same network as a ``torch.nn.Module`` (NCHW in and out).
+
+    Same arguments as :func:`build_keras`; ``size`` is only checked (a torch
+    module accepts any size, but only closing sizes run; ``None`` skips the
+    check). ``model(x, shapes)`` fills the dict ``shapes`` with every layer's
+    output ``(h, w, c)``. Submodules carry the
+    layer names of :data:`ARTICLE_LAYERS`; :func:`copy_weights` copies a
+    Keras model's weights into it (or back).
+    """
+    size, in_channels = check_build(size, in_channels, output_activation)
+    return InpaintingAutoencoder(in_channels, output_activation)

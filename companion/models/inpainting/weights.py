@@ -14,21 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .network import ARTICLE_LAYERS
-
-
-def _framework(model) -> str:
-    """``"keras"`` or ``"torch"``; ``TypeError`` naming ``model`` otherwise."""
-    if hasattr(model, "get_layer") and hasattr(model, "get_weights"):
-        return "keras"
-    try:
-        import torch
-    except ImportError:  # pragma: no cover - torch is a course dependency
-        torch = None
-    if torch is not None and isinstance(model, torch.nn.Module):
-        return "torch"
-    raise TypeError("model must be a keras.Model from build_keras or a "
-                    f"torch.nn.Module from build_torch, got {type(model).__name__}")
+from ..training import framework_of
+from .arch import ARTICLE_LAYERS
 
 
 def _expected_shapes(in_channels: int) -> dict[str, tuple]:
@@ -84,7 +71,7 @@ def export_weights(model) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     :func:`build_torch` module, in Keras layouts (float32 NumPy copies)."""
     from ...layouts import conv_kernel_from_torch, transposed_kernel_from_torch
 
-    framework = _framework(model)
+    framework = framework_of(model)
     out = {}
     for layer in ARTICLE_LAYERS:
         if layer.kind not in ("conv", "convt"):
@@ -108,7 +95,7 @@ def load_weights(model, weights) -> None:
     The kernels must fit the model: a dict from a 4-channel model does not
     load into a 3-channel one (``ValueError`` naming the layer).
     """
-    framework = _framework(model)
+    framework = framework_of(model)
     check_weights(weights)
     if framework == "keras":
         for layer in ARTICLE_LAYERS:

@@ -40,7 +40,8 @@ def _check_ema(ema):
 
 
 def fit_keras(model, x, y, *, epochs=4, batch_size=100, learning_rate=1e-3,
-              decay_rate=0.7, ema=0.99, validation=None, verbose=True, seed=0):
+              decay_rate=0.7, ema=0.99, validation=None, verbose=True, seed=0,
+              log=print, callbacks=()):
     """Train a Keras LeNet (logits output) with the modernised recipe.
 
     :func:`companion.models.training.fit_keras` with
@@ -48,8 +49,10 @@ def fit_keras(model, x, y, *, epochs=4, batch_size=100, learning_rate=1e-3,
     ``tf.train.exponential_decay`` with ``staircase=True``), plus the L2 terms
     the model's ``kernel_regularizer`` adds; an exponential moving average of
     the trainable weights (decay :func:`ema_decay`) replaces the weights at
-    the end (``ema=None``: off). ``validation`` is scored with the current,
-    not averaged, weights after each epoch.
+    the end (``ema=None``: off; :class:`companion.models.callbacks.MovingAverage`).
+    ``validation`` is scored with the current, not averaged, weights after
+    each epoch. ``log`` receives the progress lines when ``verbose``;
+    ``callbacks`` run after the moving average's.
 
     Returns
     -------
@@ -59,35 +62,21 @@ def fit_keras(model, x, y, *, epochs=4, batch_size=100, learning_rate=1e-3,
         ``val_loss`` and ``val_accuracy`` with ``validation``, ``seconds``.
     """
     ema = _check_ema(ema)
-    import keras
+    extra = list(callbacks)
+    if ema is not None:
+        from ..callbacks import MovingAverage
 
-    class MovingAverage(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.step = 0
-            self.shadow = [keras.ops.convert_to_numpy(v).copy()
-                           for v in self.model.trainable_weights]
-
-        def on_train_batch_end(self, batch, logs=None):
-            d = ema_decay(self.step, ema)
-            for s, v in zip(self.shadow, self.model.trainable_weights):
-                s *= d
-                s += (1 - d) * keras.ops.convert_to_numpy(v)
-            self.step += 1
-
-        def on_train_end(self, logs=None):
-            for s, v in zip(self.shadow, self.model.trainable_weights):
-                v.assign(s)
-
+        extra.insert(0, MovingAverage(lambda step: ema_decay(step, ema)))
     return training.fit_keras(
         model, x, y, epochs=epochs, batch_size=batch_size, seed=seed,
         verbose=verbose, learning_rate=learning_rate, loss="cross_entropy",
         schedule="exponential", decay_rate=decay_rate, validation=validation,
-        callbacks=[MovingAverage()] if ema is not None else [])
+        callbacks=extra, log=log)
 
 
 def fit_torch(model, x, y, *, epochs=4, batch_size=100, learning_rate=1e-3,
-              decay_rate=0.7, l2=0.0, ema=0.99, validation=None, verbose=True,
-              seed=0):
+              decay_rate=0.7, l2=None, ema=0.99, validation=None, verbose=True,
+              seed=0, log=print, device=None):
     """Train a PyTorch LeNet with the same recipe as :func:`fit_keras`.
 
     :func:`companion.models.training.fit_torch` with
@@ -97,15 +86,24 @@ def fit_torch(model, x, y, *, epochs=4, batch_size=100, learning_rate=1e-3,
     weights are replaced by their moving average at the end. Only parameters
     with ``requires_grad`` are trained (freeze layers with
     ``requires_grad_(False)``). ``x`` is channels-last NumPy ``(n, h, w, c)``.
+    ``l2=None`` takes the factor the model was built with
+    (``build_torch(l2=...)``, as ``build_keras`` puts it in the model).
+    ``device`` (for example ``course_device()``) is where the model and the
+    batches go (``None``: where the model is); ``log`` receives the progress
+    lines.
 
     Returns
     -------
     dict as :func:`fit_keras`.
     """
     ema = _check_ema(ema)
+    if l2 is None:
+        l2 = getattr(model, "l2", 0.0)
     l2 = check_nonneg(l2, "l2")
     import torch
 
+    if device is not None and training.framework_of(model) == "torch":
+        model.to(training.check_device(device))
     params = [p for p in model.parameters() if p.requires_grad] \
         if training.framework_of(model) == "torch" else []
     shadow = [p.detach().clone() for p in params] if ema is not None else None
@@ -121,7 +119,7 @@ def fit_torch(model, x, y, *, epochs=4, batch_size=100, learning_rate=1e-3,
         learning_rate=learning_rate, loss="cross_entropy", seed=seed,
         verbose=verbose, schedule="exponential", decay_rate=decay_rate, l2=l2,
         shuffle="torch", validation=validation,
-        on_step=None if shadow is None else average)
+        on_step=None if shadow is None else average, log=log)
     if shadow is not None:
         with torch.no_grad():
             for s, p in zip(shadow, params):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..._validate import check_int
+from ..._validate import check_choice, check_int
 from .arch import (
     INPUT_SHAPES,
     check_dtype,
@@ -13,7 +13,7 @@ from .arch import (
 
 
 def build_keras(variant="mnist", *, l2=0.0, dropout=0.5, num_classes=10,
-                dtype="float32"):
+                dtype="float32", init="keras"):
     """The Keras 3 model of ``variant`` (``"mnist"`` or ``"lenet5"``).
 
     Parameters
@@ -29,6 +29,12 @@ def build_keras(variant="mnist", *, l2=0.0, dropout=0.5, num_classes=10,
     num_classes : int
         Units of the output layer.
     dtype : ``"float32"`` or ``"float64"``
+    init : ``"keras"`` or ``"torch"``
+        ``"keras"`` (the default): Glorot-uniform kernels, zero biases.
+        ``"torch"``: PyTorch's default, kernels and biases uniform in
+        ``+-1/sqrt(fan_in)`` (Kaiming-uniform with ``a = sqrt(5)``), so that
+        both frameworks can start from the same distribution either way
+        (:func:`build_torch` takes the same argument).
 
     Returns
     -------
@@ -42,34 +48,45 @@ def build_keras(variant="mnist", *, l2=0.0, dropout=0.5, num_classes=10,
     dropout = check_rate(dropout, "dropout")
     num_classes = check_int(num_classes, "num_classes", minimum=1)
     dtype = check_dtype(dtype)
+    init = check_choice(init, "init", ("keras", "torch"))
     import keras
     from keras import layers
 
     reg = keras.regularizers.L2(l2) if l2 else None
-    kw = dict(kernel_regularizer=reg, dtype=dtype)
+
+    def kw(fan_in):
+        """Options of a layer with weights; ``fan_in`` inputs per unit."""
+        options = dict(kernel_regularizer=reg, dtype=dtype)
+        if init == "torch":  # uniform in +-1/sqrt(fan_in): scale 1/3
+            bound = fan_in ** -0.5
+            options["kernel_initializer"] = keras.initializers.VarianceScaling(
+                1 / 3, mode="fan_in", distribution="uniform")
+            options["bias_initializer"] = keras.initializers.RandomUniform(
+                -bound, bound)
+        return options
+
     inputs = keras.Input(INPUT_SHAPES[variant], dtype=dtype, name="image")
     if variant == "mnist":
         x = layers.Conv2D(32, 5, padding="same", activation="relu", name="conv1",
-                          **kw)(inputs)                      # (n, 28, 28, 32)
+                          **kw(5 * 5 * 1))(inputs)             # (n, 28, 28, 32)
         x = layers.MaxPooling2D(2, padding="same", name="pool1",
                                 dtype=dtype)(x)              # (n, 14, 14, 32)
         x = layers.Conv2D(64, 5, padding="same", activation="relu", name="conv2",
-                          **kw)(x)                           # (n, 14, 14, 64)
+                          **kw(5 * 5 * 32))(x)                 # (n, 14, 14, 64)
         x = layers.MaxPooling2D(2, padding="same", name="pool2",
                                 dtype=dtype)(x)              # (n, 7, 7, 64)
         x = layers.Flatten(name="flatten", dtype=dtype)(x)   # (n, 3136)
-        x = layers.Dense(512, activation="relu", name="fc1", **kw)(x)
+        x = layers.Dense(512, activation="relu", name="fc1", **kw(7 * 7 * 64))(x)
         x = layers.Dropout(dropout, name="dropout", dtype=dtype)(x)
-        outputs = layers.Dense(num_classes, name="logits", **kw)(x)
+        outputs = layers.Dense(num_classes, name="logits", **kw(512))(x)
     else:
-        x = layers.Conv2D(6, 5, activation="tanh", name="c1", **kw)(inputs)
+        x = layers.Conv2D(6, 5, activation="tanh", name="c1", **kw(5 * 5 * 1))(inputs)
         x = layers.AveragePooling2D(2, name="s2", dtype=dtype)(x)  # (n, 14, 14, 6)
-        x = layers.Conv2D(16, 5, activation="tanh", name="c3", **kw)(x)
+        x = layers.Conv2D(16, 5, activation="tanh", name="c3", **kw(5 * 5 * 6))(x)
         x = layers.AveragePooling2D(2, name="s4", dtype=dtype)(x)  # (n, 5, 5, 16)
-        x = layers.Conv2D(120, 5, activation="tanh", name="c5", **kw)(x)
+        x = layers.Conv2D(120, 5, activation="tanh", name="c5", **kw(5 * 5 * 16))(x)
         x = layers.Flatten(name="flatten", dtype=dtype)(x)         # (n, 120)
-        x = layers.Dense(84, activation="tanh", name="f6", **kw)(x)
-        outputs = layers.Dense(num_classes, name="output", **kw)(x)
+        x = layers.Dense(84, activation="tanh", name="f6", **kw(120))(x)
+        outputs = layers.Dense(num_classes, name="output", **kw(84))(x)
     return keras.Model(inputs, outputs, name=variant)
-
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..._validate import check_choice, check_int
-from .arch import check_dtype, check_rate, check_variant
+from .arch import check_dtype, check_nonneg, check_rate, check_variant
 
 
-def build_torch(variant="mnist", *, dropout=0.5, num_classes=10,
+def build_torch(variant="mnist", *, l2=0.0, dropout=0.5, num_classes=10,
                 dtype="float32", init="keras"):
     """The PyTorch model of ``variant``, the same network as :func:`build_keras`.
 
@@ -14,8 +14,10 @@ def build_torch(variant="mnist", *, dropout=0.5, num_classes=10,
     SAME convolutions of ``"mnist"`` are stride 1 with a 5 x 5 kernel, so
     TensorFlow pads 2 on every side and ``padding=2`` is an exact port; the
     2 x 2 pools need no padding on 28 and 14. L2 is not part of a PyTorch
-    model: :func:`fit_torch` adds it to the loss. Module names follow
-    ``WEIGHT_LAYERS``.
+    model: ``l2`` is kept as the model's ``l2`` attribute, and
+    :func:`fit_torch` adds ``l2 * sum(w ** 2)`` over the kernels to the loss
+    (as ``build_keras(l2=...)`` puts it in the Keras model). Module names
+    follow ``WEIGHT_LAYERS``. Same arguments as :func:`build_keras`.
 
     ``init="keras"`` (the default) draws the kernels as Keras does,
     Glorot-uniform with zero biases, so that both frameworks start from the
@@ -28,6 +30,7 @@ def build_torch(variant="mnist", *, dropout=0.5, num_classes=10,
     """
     variant = check_variant(variant)
     init = check_choice(init, "init", ("keras", "torch"))
+    l2 = check_nonneg(l2, "l2")
     dropout = check_rate(dropout, "dropout")
     num_classes = check_int(num_classes, "num_classes", minimum=1)
     dtype = check_dtype(dtype)
@@ -67,6 +70,7 @@ def build_torch(variant="mnist", *, dropout=0.5, num_classes=10,
             if isinstance(m, (nn.Conv2d, nn.Linear)):
                 nn.init.xavier_uniform_(m.weight)
                 nn.init.zeros_(m.bias)
+    model.l2 = l2
     return model.to(torch.float64) if dtype == "float64" else model
 
 

@@ -4,7 +4,8 @@ Two networks (``variant``), each built twice (:func:`build_keras`,
 :func:`build_torch`: same layers, same output on the same weights) and once
 more as a NumPy forward pass from companion ops (:func:`forward_numpy`):
 
-- the **article model** of source article 000: two ``Conv2DTranspose(kernel 2,
+- the **article model** of chapter 2's source article (the transposed-convolution
+  article of ``book/errata.md``): two ``Conv2DTranspose(kernel 2,
   stride 2, relu, "same")`` layers (64 then 128 filters) double the size twice,
   and a 3x3 ``Conv2D`` with a sigmoid brings 128 channels back to 3. The input
   is 4 times smaller than the output (64x64 to 256x256 in the article). It has
@@ -31,7 +32,7 @@ imported inside the functions that need them.
 
 from __future__ import annotations
 
-from .arch import ARTICLE_FACTOR, ARTICLE_LAYERS, VARIANTS, residual_layers
+from .arch import ARTICLE_LAYERS, VARIANTS, residual_layers
 from .data import bicubic_upscale, crop_to_multiple, downscale, residual_upscale
 from .evaluation import evaluate
 from .keras_model import build_keras
@@ -40,7 +41,6 @@ from .torch_model import build_torch
 from .weights import copy_weights, export_weights, load_weights
 
 __all__ = [
-    "ARTICLE_FACTOR",
     "ARTICLE_LAYERS",
     "VARIANTS",
     "bicubic_upscale",

@@ -6,8 +6,6 @@ from ..._validate import as_pair, check_choice, check_int, short_repr
 
 #: The two networks the builders make.
 VARIANTS = ("article", "residual")
-#: Upscaling factor of the article model (two stride-2 layers).
-ARTICLE_FACTOR = 4
 #: Options of each variant, with their defaults (besides ``channels``).
 OPTIONS = {"article": {"filters": (64, 128)},
            "residual": {"factor": 4, "features": 32, "depth": 2}}

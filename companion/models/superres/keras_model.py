@@ -9,7 +9,7 @@ def build_keras(variant: str = "article", *, channels: int = 3, input_size=None,
                 **options):
     """The Keras model of ``variant``, compiled with Adam and the MSE.
 
-    ``variant="article"`` (source article 000; option ``filters=(64, 128)``):
+    ``variant="article"`` (chapter 2's source article; option ``filters=(64, 128)``):
     two ``Conv2DTranspose(kernel 2, stride 2, relu, "same")`` layers with
     ``filters`` double the size twice and a 3x3 ``Conv2D`` with a sigmoid
     brings the channels back to ``channels``: ``(n, h, w, c)`` to

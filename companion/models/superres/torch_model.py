@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from .arch import check_options
+from .arch import check_input_size, check_options
 
 
-def build_torch(variant: str = "article", *, channels: int = 3, **options):
-    """PyTorch twin of :func:`build_keras` (NCHW in and out), same options.
+def build_torch(variant: str = "article", *, channels: int = 3, input_size=None,
+                **options):
+    """PyTorch twin of :func:`build_keras` (NCHW in and out), same arguments.
+
+    ``input_size`` is checked as in :func:`build_keras` and otherwise unused:
+    a PyTorch module takes any size.
 
     Article: Keras ``padding="same"`` with kernel 2 and stride 2 is PyTorch
     ``padding=0`` (``K - s = 0``; :func:`companion.shapes.keras_same_to_torch`),
@@ -21,6 +25,7 @@ def build_torch(variant: str = "article", *, channels: int = 3, **options):
     """
     variant, channels, opts = check_options(variant, channels, options,
                                              "build_torch")
+    check_input_size(input_size)
     from torch import nn
 
     if variant == "article":

@@ -22,7 +22,8 @@ trains in seconds):
   224x224x3 to 7x7x512, 14,714,688 parameters.
 - :func:`decoder_layers` with ``kind``:
 
-  * ``"mirrored"``: the decoder of source article 002, the encoder read
+  * ``"mirrored"``: the decoder of chapter 4's source article (listed in
+    ``book/errata.md``), the encoder read
     backwards: ``UpSampling2D(2)`` where the encoder pools, a 3x3 "same"
     ``Conv2DTranspose`` where it convolves; each block's first layer changes
     the width, the last layer gives ``out_channels``. 7x7x512 to 224x224x3,

@@ -36,7 +36,8 @@ class MaxUnpool2D(keras.layers.Layer):
     """Write each value at its argmax in zeros shaped like ``like``.
 
     ``tf.tensor_scatter_nd_update`` (``scatter_nd`` would add values that
-    share an index; see SEMANTICS, "Pooling and unpooling").
+    share an index, where each value must be written once; as
+    :func:`companion.pooling.max_unpool2d` does).
     """
 
     def call(self, values, indices, like):

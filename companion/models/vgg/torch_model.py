@@ -10,9 +10,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..._validate import check_int
 from ...shapes import keras_same_to_torch, same_padding
-from .layer_lists import check_layers
+from .arch import trace
 
 
 class LayerNet(nn.Module):
@@ -87,21 +86,27 @@ class LayerNet(nn.Module):
         return x
 
 
-def build_torch(layers, in_channels: int) -> LayerNet:
-    """The PyTorch twin of :func:`build_keras`: a :class:`LayerNet`.
+def build_torch(layers, input_shape, *, name: str = "vgg") -> LayerNet:
+    """The PyTorch twin of :func:`build_keras`, with the same arguments: a
+    :class:`LayerNet`.
 
     Parameters
     ----------
     layers : list of Layer
-    in_channels : int
-        Channels of the input (spatial sizes are free: every layer is
-        convolutional).
+    input_shape : (int, int, int)
+        ``(height, width, channels)`` of one input, checked by tracing the
+        layer list as :func:`build_keras` does. The module takes its channels;
+        it runs on other sizes too (every layer is convolutional) where the
+        layer list closes.
+    name : str
+        Kept as the module's ``name`` attribute.
 
     Returns
     -------
     LayerNet
         ``(n, c, h, w)`` in, NCHW out.
     """
-    layers = check_layers(layers)
-    in_channels = check_int(in_channels, "in_channels", minimum=1)
-    return LayerNet(layers, in_channels)
+    layer_list, _, _ = trace(layers, input_shape)
+    net = LayerNet(layer_list, int(input_shape[-1]))
+    net.name = str(name)
+    return net

@@ -1,18 +1,17 @@
-"""The article's network: its layer list, shape trace, Keras and PyTorch
-builders and a NumPy forward pass (chapter 5)."""
+"""The article's network as data: its layer list, the shape trace, which
+input sizes close, and the parameter count (chapter 5). The Keras, PyTorch and
+NumPy versions (``keras_model``, ``torch_model``, ``numpy_model``) all read
+:data:`ARTICLE_LAYERS`."""
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-import numpy as np
-
-from ..._validate import check_array, check_choice, check_int
+from ..._validate import check_choice, check_int
 from ...shapes import conv_output_size, conv_transpose_output_size
 
-#: The article's input side and hole side, in pixels.
+#: The article's input side, in pixels.
 ARTICLE_SIZE = 228
-ARTICLE_HOLE = 50
 #: Negative slope of every LeakyReLU in the article's network.
 ALPHA = 0.2
 #: Output activations the builders accept.
@@ -236,7 +235,7 @@ def parameter_count(in_channels: int = 3) -> int:
     return sum(r.params for r in trace_shapes(ARTICLE_SIZE, in_channels))
 
 
-def _check_build(size, in_channels, output_activation):
+def check_build(size, in_channels, output_activation):
     in_channels = _check_channels(in_channels)
     check_choice(output_activation, "output_activation", OUTPUT_ACTIVATIONS)
     if size is None:
@@ -249,142 +248,3 @@ def _check_build(size, in_channels, output_activation):
         raise ValueError(f"size={size} cannot be built: {err}. Sizes near it "
                          f"that work: {good}") from err
     return size, in_channels
-
-
-def build_keras(size: int = ARTICLE_SIZE, *, in_channels: int = 3,
-                output_activation: str = "relu"):
-    """The article's network as a ``keras.Model`` (functional API).
-
-    Parameters
-    ----------
-    size : int or None
-        Input side; must close (:func:`closes`): 228 in the article. ``None``
-        builds a fully convolutional model for any side, which fails at its
-        first concatenation when called on a side that does not close.
-    in_channels : int
-        3 (the article) or 4 (masked image plus the mask).
-    output_activation : {"relu", "sigmoid", "linear"}
-        The article ends in ReLU; the improved variant in a sigmoid.
-
-    Returns
-    -------
-    keras.Model mapping ``(n, size, size, in_channels)`` to
-    ``(n, size, size, 3)``; layers named as in :data:`ARTICLE_LAYERS`.
-    """
-    size, in_channels = _check_build(size, in_channels, output_activation)
-    import keras
-    from keras import layers
-
-    inputs = keras.Input((size, size, in_channels), name="input")
-    x, pre = inputs, {}
-    for layer in ARTICLE_LAYERS:
-        if layer.kind in ("conv", "convt"):
-            cls = layers.Conv2D if layer.kind == "conv" else layers.Conv2DTranspose
-            last = layer.name == LAST_LAYER
-            x = cls(layer.filters, layer.kernel, padding="valid", name=layer.name,
-                    activation=output_activation if last else None)(x)
-            pre[layer.name] = x
-            if not last:
-                x = layers.LeakyReLU(negative_slope=ALPHA,
-                                     name=f"act_{layer.name}")(x)
-        elif layer.kind == "pool":
-            x = layers.MaxPooling2D(2, name=layer.name)(x)
-        elif layer.kind == "up":
-            x = layers.UpSampling2D(2, name=layer.name)(x)
-        else:
-            x = layers.Concatenate(name=layer.name)([x, pre[layer.skip]])
-    return keras.Model(inputs, x, name="inpainting_autoencoder")
-
-
-def build_torch(size: int = ARTICLE_SIZE, *, in_channels: int = 3,
-                output_activation: str = "relu"):
-    """The same network as a ``torch.nn.Module`` (NCHW in and out).
-
-    Same arguments as :func:`build_keras`; ``size`` is only checked (a torch
-    module accepts any size, but only closing sizes run; ``None`` skips the
-    check). ``model(x, shapes)`` fills the dict ``shapes`` with every layer's
-    output ``(h, w, c)``. Submodules carry the
-    layer names of :data:`ARTICLE_LAYERS`; :func:`copy_weights` copies a
-    Keras model's weights into it (or back).
-    """
-    size, in_channels = _check_build(size, in_channels, output_activation)
-    from .torch_model import InpaintingAutoencoder
-
-    return InpaintingAutoencoder(in_channels, output_activation)
-
-
-def conv_transpose_valid(x, w, b=None):
-    """Valid stride-1 transposed convolution as a plain convolution.
-
-    For stride 1, Keras' ``Conv2DTranspose(padding="valid")`` with kernel
-    ``w`` of shape ``(k, k, c_out, c_in)`` equals a convolution of the input
-    padded by ``k - 1`` on every side with the kernel rotated by 180 degrees
-    and its channel axes swapped (chapter 2's zero-insertion view with no
-    zeros to insert). Output side ``h + k - 1``.
-
-    Examples
-    --------
-    >>> x = np.zeros((1, 2, 2, 1)); x[0, 0, 0, 0] = 1.0
-    >>> w = np.arange(4.0).reshape(2, 2, 1, 1)
-    >>> conv_transpose_valid(x, w)[0, :, :, 0]  # the kernel, scattered once
-    array([[0., 1., 0.],
-           [2., 3., 0.],
-           [0., 0., 0.]])
-    """
-    from ...conv import conv2d
-
-    x = check_array(x, "x", ndim=4)
-    w = check_array(w, "w", ndim=4)
-    k = w.shape[0]
-    flipped = np.ascontiguousarray(w[::-1, ::-1].transpose(0, 1, 3, 2))
-    return conv2d(x, flipped, b, padding=k - 1)
-
-
-def forward_numpy(x, weights, *, output_activation: str = "relu") -> np.ndarray:
-    """The network's forward pass with the companion's NumPy operations.
-
-    Parameters
-    ----------
-    x : ndarray of shape ``(n, size, size, in_channels)``
-    weights : dict
-        ``{layer name: (kernel, bias)}`` in Keras layouts (:func:`export_weights`).
-    output_activation : {"relu", "sigmoid", "linear"}
-
-    Returns
-    -------
-    ndarray of shape ``(n, size, size, 3)``: the ground truth the Keras and
-    PyTorch models are checked against.
-    """
-    from ...conv import conv2d
-    from ...pooling import max_pool2d
-    from ...resize import upsample_repeat
-
-    x = check_array(x, "x", ndim=4)
-    check_choice(output_activation, "output_activation", OUTPUT_ACTIVATIONS)
-    if x.shape[1] != x.shape[2]:
-        raise ValueError(f"x must hold square images, got shape {x.shape}")
-    _check_build(x.shape[1], x.shape[3], output_activation)
-    from .weights import check_weights
-
-    check_weights(weights, x.shape[3])
-    pre = {}
-    for layer in ARTICLE_LAYERS:
-        if layer.kind in ("conv", "convt"):
-            kernel, bias = (np.asarray(a, dtype=x.dtype)
-                            for a in weights[layer.name])
-            op = conv2d if layer.kind == "conv" else conv_transpose_valid
-            x = op(x, kernel, bias)
-            pre[layer.name] = x
-            if layer.name != LAST_LAYER:
-                x = np.where(x > 0, x, ALPHA * x)
-        elif layer.kind == "pool":
-            x = max_pool2d(x, 2)
-        elif layer.kind == "up":
-            x = upsample_repeat(x, 2)
-        else:
-            x = np.concatenate([x, pre[layer.skip]], axis=-1)
-    if output_activation == "relu":
-        x = np.maximum(x, 0)
-    elif output_activation == "sigmoid":
-        x = 1 / (1 + np.exp(-x))
-    return x

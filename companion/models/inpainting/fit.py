@@ -53,8 +53,8 @@ def pack_targets(originals, masks) -> np.ndarray:
 def fit_keras(model, inputs, originals, masks, *, hole_weight: float = 1.0,
               known_weight: float = 1.0, epochs: int = 1, batch_size: int = 16,
               learning_rate: float = 1e-3, cosine_decay: bool = False,
-              log_every: int | None = None, log=print,
-              steps_per_execution: int = 1):
+              log_every: int | None = None, verbose: bool = True, log=print,
+              steps_per_execution: int = 1) -> dict:
     """Compile ``model`` with Adam and :func:`weighted_mse`, and train it:
     :func:`companion.models.training.fit_keras` with the masked loss.
 
@@ -72,8 +72,11 @@ def fit_keras(model, inputs, originals, masks, *, hole_weight: float = 1.0,
     log_every : int, optional
         Log the running loss every ``log_every`` batches; by default once per
         epoch.
-    log : callable or None
-        Receives each line of progress (``print`` by default).
+    verbose : bool
+        Log the progress lines.
+    log : callable
+        Receives each line of progress when ``verbose`` (``print`` by
+        default).
     steps_per_execution : int
         Training steps run inside one compiled call (Keras'
         ``steps_per_execution``): the same steps, with less Python overhead
@@ -82,7 +85,10 @@ def fit_keras(model, inputs, originals, masks, *, hole_weight: float = 1.0,
 
     Returns
     -------
-    list of (step, running loss) pairs, one per logged line.
+    dict
+        The history of :func:`companion.models.training.fit_keras`: ``loss``
+        per epoch, ``progress`` (the ``(step, running loss)`` pair of every
+        logged line) and ``seconds``.
     """
     from ..training import fit_keras as fit
 
@@ -93,14 +99,10 @@ def fit_keras(model, inputs, originals, masks, *, hole_weight: float = 1.0,
                          f"{len(y)}; pass one target per input")
     epochs = check_int(epochs, "epochs", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    if log is not None and not callable(log):
-        raise TypeError(f"log must be a callable or None, got {log!r}")
     every = -(-len(y) // batch_size) if log_every is None else check_int(
         log_every, "log_every", minimum=1)
-    history = fit(model, inputs, y, epochs=epochs, batch_size=batch_size,
-                  seed=None, verbose=log is not None, log=log or print,
-                  learning_rate=learning_rate,
-                  loss=weighted_mse(hole_weight, known_weight),
-                  schedule="cosine" if cosine_decay else "constant", alpha=0.05,
-                  log_every=every, steps_per_execution=steps_per_execution)
-    return history["progress"]
+    return fit(model, inputs, y, epochs=epochs, batch_size=batch_size,
+               seed=None, verbose=verbose, log=log, learning_rate=learning_rate,
+               loss=weighted_mse(hole_weight, known_weight),
+               schedule="cosine" if cosine_decay else "constant", alpha=0.05,
+               log_every=every, steps_per_execution=steps_per_execution)
