@@ -17,11 +17,11 @@ from companion.exercises import (
     CodeExercise,
     Exercise,
     Mistake,
-    _plain,
     all_exercises,
     compare_answer,
     get,
     parse_worked,
+    plain_number,
     register,
 )
 from companion.exercises import notebook as nbtool
@@ -230,9 +230,9 @@ def test_numbers_print_as_plain_numbers():
     assert "13 is not the answer" in msg and "np." not in msg
     msg = get("ch4.tconv_output_shape").check((np.int64(15), 15, np.int64(255))).message
     assert "255 is not the answer" in msg and "np." not in msg
-    assert _plain(np.float64(1.8333333)) == "1.83333"
-    assert _plain((np.int64(3), 2.5)) == "(3, 2.5)"
-    assert _plain((1,)) == "(1,)"
+    assert plain_number(np.float64(1.8333333)) == "1.83333"
+    assert plain_number((np.int64(3), 2.5)) == "(3, 2.5)"
+    assert plain_number((1,)) == "(1,)"
 
 
 def test_array_answers_explain_shape_and_first_wrong_value():
@@ -340,11 +340,11 @@ def _exercise_regions(cells):
     """(learner code cells, solution blocks) of a notebook."""
     learner, inside = [], False
     for cell in cells:
-        text = nbtool._src(cell)
+        text = nbtool.cell_source(cell)
         if cell["cell_type"] == "markdown":
             if "```{exercise}" in text:
                 inside = True
-            if nbtool._START.search(text):
+            if nbtool.SOLUTION_START.search(text):
                 inside = False
         elif inside:
             learner.append(cell)
@@ -377,7 +377,7 @@ def test_solution_cells_are_hidden_in_jupyter_and_colab(path):
             assert meta.get("jupyter", {}).get("source_hidden") is True, where
             assert meta.get("jupyter", {}).get("outputs_hidden") is True, where
             assert meta.get("cellView") == "form", where
-            assert nbtool._src(cell).startswith(nbtool.TITLE + "\n"), where
+            assert nbtool.cell_source(cell).startswith(nbtool.TITLE + "\n"), where
 
 
 @pytest.mark.parametrize("path", CONVERTED, ids=lambda p: p.stem)
@@ -397,7 +397,8 @@ def test_solution_cells_print_only_a_verdict(path):
 
 def _learner_names(path):
     learner, _ = _exercise_regions(_cells(path))
-    return learner, [m for c in learner for m in nbtool._GET.findall(nbtool._src(c))]
+    return learner, [m for c in learner
+                     for m in nbtool.GET_CALL.findall(nbtool.cell_source(c))]
 
 
 @pytest.mark.parametrize("path", EXERCISE_NOTEBOOKS, ids=lambda p: p.stem)
@@ -407,7 +408,7 @@ def test_learner_cells_are_blank_and_call_no_solution(path):
     for name in names:
         assert name in EXERCISES, name
     for cell in learner:
-        src = nbtool._src(cell)
+        src = nbtool.cell_source(cell)
         assert ".solution(" not in src, (path.name, cell.get("id"))
         out = _text(cell["outputs"])
         assert "Correct!" not in out, (path.name, cell.get("id"))
@@ -427,7 +428,7 @@ def test_running_the_learner_cells_prints_no_solution(path):
     namespace = {"np": np, "__name__": "__main__"}
     shown = io.StringIO()
     for cell in learner:
-        tree = ast.parse(nbtool._src(cell))
+        tree = ast.parse(nbtool.cell_source(cell))
         last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) \
             else None
         with contextlib.redirect_stdout(shown):
@@ -448,8 +449,8 @@ def test_running_the_learner_cells_prints_no_solution(path):
 # -- the conversion tool ------------------------------------------------------------
 
 def _toy_notebook():
-    md = nbtool._md
-    code = nbtool._code
+    md = nbtool.markdown_cell
+    code = nbtool.code_cell
     return {"cells": [
         md("a", "```{exercise}\n:label: toy\n\nHow much?\n```"),
         code("b", 'q = get("ch0.valid_output_size")\nanswer = ...\nq.check(answer)'),
@@ -463,7 +464,8 @@ def test_hide_solutions_marks_cells_strips_prints_and_is_idempotent():
     nb = _toy_notebook()
     assert nbtool.hide_solutions(nb) == ["c", "d"]
     solution = nb["cells"][3]
-    assert nbtool._src(solution) == f"{nbtool.TITLE}\nanswer = 3\nq.check(answer)"
+    want = f"{nbtool.TITLE}\nanswer = 3\nq.check(answer)"
+    assert nbtool.cell_source(solution) == want
     assert solution["metadata"] == {
         "cellView": "form", "jupyter": {"source_hidden": True, "outputs_hidden": True}}
     assert nb["cells"][2]["metadata"] == {"jupyter": {"source_hidden": True}}
@@ -477,7 +479,8 @@ def test_solution_blocks_reject_broken_gates():
     with pytest.raises(ValueError, match="has no solution-end"):
         nbtool.solution_blocks(nb)
     with pytest.raises(ValueError, match="solution-end without solution-start"):
-        nbtool.solution_blocks({"cells": [nbtool._md("x", "````{solution-end}\n````")]})
+        end = nbtool.markdown_cell("x", "````{solution-end}\n````")
+        nbtool.solution_blocks({"cells": [end]})
 
 
 def test_insert_exercise_goes_before_the_previous_solution_end(monkeypatch):
@@ -489,7 +492,7 @@ def test_insert_exercise_goes_before_the_previous_solution_end(monkeypatch):
     assert ids == ["a", "b", "c", "d", "ch5-jacobi-step-question",
                    "ch5-jacobi-step-blank", "ch5-jacobi-step-solution-text",
                    "ch5-jacobi-step-solution", "e"]
-    assert nbtool._src(nb["cells"][4]).startswith("````{solution-end}")
+    assert nbtool.cell_source(nb["cells"][4]).startswith("````{solution-end}")
     blocks = nbtool.solution_blocks(nb)
     assert [(b["label"], b["code"]) for b in blocks] == [
         ("toy", [3]), ("ch5-jacobi-step", [7])]
@@ -536,7 +539,7 @@ def test_convert_chapter_5_adds_its_coding_exercise(tmp_path):
     assert labels[-1] == "ch5-jacobi-step" and len(labels) == 6
     for block in nbtool.solution_blocks({"cells": cells}):
         for i in block["code"]:
-            assert "print(" not in nbtool._src(cells[i])
+            assert "print(" not in nbtool.cell_source(cells[i])
             assert cells[i]["metadata"]["cellView"] == "form"
     assert nbtool.convert(copy) == []  # idempotent
     assert copy.read_text("utf-8").endswith("}\n")
@@ -691,7 +694,7 @@ def _page_text_above(cells, question_index):
     above = []
     for j, cell in enumerate(cells[:question_index + 1]):
         if cell["cell_type"] == "markdown":
-            text = nbtool._src(cell)
+            text = nbtool.cell_source(cell)
             if j == question_index:
                 text = text.split("```{exercise}")[0]
             above.append((j, text))
@@ -704,11 +707,11 @@ def _questions(cells):
     """(exercise name, index of its question cell), in page order."""
     found, question, seen = [], None, set()
     for i, cell in enumerate(cells):
-        text = nbtool._src(cell)
+        text = nbtool.cell_source(cell)
         if cell["cell_type"] == "markdown" and "```{exercise}" in text:
             question = i
         elif cell["cell_type"] == "code" and question is not None:
-            for name in nbtool._GET.findall(text):
+            for name in nbtool.GET_CALL.findall(text):
                 if name in EXERCISES and name not in seen:
                     seen.add(name)
                     found.append((name, question))

@@ -223,10 +223,7 @@ def _private_imports(path):
 
 #: Test files that still reach into private companion names, each with the
 #: issue that removes it (strict: the entry must go once the file is fixed).
-KNOWN_PRIVATE = {
-    "test_exercises.py": "issue 22 section 4: nbtool._src and friends, "
-                         "exercises._plain (another helper's file)",
-}
+KNOWN_PRIVATE: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", [

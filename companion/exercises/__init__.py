@@ -185,7 +185,7 @@ def _round_message(answer, expected, rtol: float, atol: float) -> str | None:
     if not coarse:
         return None
     need = max(n for _, n in coarse)
-    shown = ", ".join(_plain(a) for a, _ in coarse)
+    shown = ", ".join(plain_number(a) for a, _ in coarse)
     return (f"Close: {shown} is the answer rounded to {_decimals(coarse[0][0])} "
             f"decimals, but the check wants at least {need} decimals (or "
             f"the unrounded value straight from Python).")
@@ -331,7 +331,7 @@ class CodeExercise:
         if not callable(function):
             return Verdict("incorrect",
                            f"{self.name}: Incorrect. Pass the function itself, "
-                           f"q.check(my_function), not {_plain(function)}.")
+                           f"q.check(my_function), not {plain_number(function)}.")
         cases = self.cases(np.random.default_rng(seed))
         got = []
         for args in cases:
@@ -394,7 +394,7 @@ def _copies(args: tuple) -> tuple:
     return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
 
 
-def _plain(v) -> str:
+def plain_number(v) -> str:
     """``v`` as a reader writes it: ``14``, ``1.8333``, ``(3, 2)``, no ``np.int64``."""
     if isinstance(v, np.generic):
         v = v.item()
@@ -407,7 +407,7 @@ def _plain(v) -> str:
     if isinstance(v, numbers.Real):
         return f"{float(v):.6g}"
     if isinstance(v, (tuple, list)):
-        inner = ", ".join(_plain(x) for x in v)
+        inner = ", ".join(plain_number(x) for x in v)
         return f"({inner}{',' if len(v) == 1 else ''})" if isinstance(v, tuple) \
             else f"[{inner}]"
     if isinstance(v, np.ndarray):
@@ -426,7 +426,7 @@ def compare_answer(answer, expected, rtol: float, atol: float) -> str | None:
     if isinstance(expected, tuple):
         if not isinstance(answer, (tuple, list)):
             return (f"Expected a tuple of {len(expected)} values, got "
-                    f"{_plain(answer)}.")
+                    f"{plain_number(answer)}.")
         if len(answer) != len(expected):
             return f"Expected {len(expected)} values, got {len(answer)}."
         for i, (a, e) in enumerate(zip(answer, expected)):
@@ -453,18 +453,18 @@ def compare_answer(answer, expected, rtol: float, atol: float) -> str | None:
             idx = tuple(int(i) for i in np.argwhere(~close)[0])
             return (f"{int((~close).sum())} of {close.size} values are wrong; "
                     f"the first at index {idx}: expected "
-                    f"{_plain(expected[idx])}, got {_plain(got[idx])}.")
+                    f"{plain_number(expected[idx])}, got {plain_number(got[idx])}.")
         return None
     if isinstance(expected, bool):
         if not isinstance(answer, (bool, np.bool_)):
-            return f"Expected True or False, got {_plain(answer)}."
+            return f"Expected True or False, got {plain_number(answer)}."
         if bool(answer) != expected:
             return f"{answer} is not the answer."
         return None
     if isinstance(expected, str):
         if not isinstance(answer, str):
             return (f"Expected a name in quotes (a str), got "
-                    f"{_plain(answer)}.")
+                    f"{plain_number(answer)}.")
         if answer != expected:
             return f"{answer!r} is not the right name."
         return None
@@ -473,13 +473,13 @@ def compare_answer(answer, expected, rtol: float, atol: float) -> str | None:
             answer = answer.item()
         if isinstance(answer, (bool, np.bool_)) or \
                 not isinstance(answer, numbers.Number):
-            return f"Expected a single number, got {_plain(answer)}."
+            return f"Expected a single number, got {plain_number(answer)}."
         if isinstance(expected, numbers.Integral):
             if float(answer) != float(expected):
-                return f"{_plain(answer)} is not the answer."
+                return f"{plain_number(answer)} is not the answer."
             return None
         if not np.isclose(float(answer), float(expected), rtol=rtol, atol=atol):
-            return (f"{_plain(answer)} is not the answer (tolerance {rtol:g} "
+            return (f"{plain_number(answer)} is not the answer (tolerance {rtol:g} "
                     f"relative).")
         return None
     raise TypeError(f"exercise has an unsupported expected type "

@@ -36,12 +36,12 @@ import sys
 from pathlib import Path
 
 TITLE = "# @title Solution"
-_START = re.compile(r"^`{3,}\{solution-start\}\s+(\S+)", re.M)
+SOLUTION_START = re.compile(r"^`{3,}\{solution-start\}\s+(\S+)", re.M)
 _END = re.compile(r"^`{3,}\{solution-end\}", re.M)
-_GET = re.compile(r"get\(\s*[\"']([\w.]+)[\"']\s*\)")
+GET_CALL = re.compile(r"get\(\s*[\"']([\w.]+)[\"']\s*\)")
 
 
-def _src(cell) -> str:
+def cell_source(cell) -> str:
     s = cell["source"]
     return "".join(s) if isinstance(s, list) else s
 
@@ -62,18 +62,18 @@ def solution_blocks(nb) -> list[dict]:
     """
     blocks, open_block = [], None
     for i, cell in enumerate(nb["cells"]):
-        text = _src(cell)
+        text = cell_source(cell)
         if cell["cell_type"] == "markdown" and _END.search(text):
             if open_block is None:
                 raise ValueError(f"cell {i}: solution-end without solution-start")
             open_block["end"] = i
             blocks.append(open_block)
             open_block = None
-        if cell["cell_type"] == "markdown" and _START.search(text):
+        if cell["cell_type"] == "markdown" and SOLUTION_START.search(text):
             if open_block is not None:
                 raise ValueError(f"cell {i}: solution-start inside the solution "
                                  f"{open_block['label']!r}")
-            open_block = {"label": _START.search(text).group(1), "start": i,
+            open_block = {"label": SOLUTION_START.search(text).group(1), "start": i,
                           "code": []}
         elif open_block is not None and cell["cell_type"] == "code":
             open_block["code"].append(i)
@@ -110,9 +110,9 @@ def hide_solutions(nb) -> list[str]:
             changed.append(start.get("id"))
         for i in block["code"]:
             cell = nb["cells"][i]
-            before = (_src(cell), json.dumps(cell.get("metadata", {}),
+            before = (cell_source(cell), json.dumps(cell.get("metadata", {}),
                                              sort_keys=True))
-            body = _strip_prints(_src(cell))
+            body = _strip_prints(cell_source(cell))
             if not body.startswith(TITLE):
                 body = f"{TITLE}\n{body}"
             _set_src(cell, body)
@@ -120,18 +120,18 @@ def hide_solutions(nb) -> list[str]:
             meta.setdefault("jupyter", {}).update(source_hidden=True,
                                                   outputs_hidden=True)
             meta["cellView"] = "form"
-            if (_src(cell), json.dumps(meta, sort_keys=True)) != before:
+            if (cell_source(cell), json.dumps(meta, sort_keys=True)) != before:
                 changed.append(cell.get("id"))
     return changed
 
 
-def _md(cell_id: str, text: str) -> dict:
+def markdown_cell(cell_id: str, text: str) -> dict:
     cell = {"cell_type": "markdown", "id": cell_id, "metadata": {}, "source": []}
     _set_src(cell, text)
     return cell
 
 
-def _code(cell_id: str, text: str, hidden: bool = False) -> dict:
+def code_cell(cell_id: str, text: str, hidden: bool = False) -> dict:
     meta = ({"cellView": "form",
              "jupyter": {"outputs_hidden": True, "source_hidden": True}}
             if hidden else {})
@@ -148,16 +148,16 @@ def exercise_cells(spec: dict, closed_by_next: bool) -> list[dict]:
     if closed_by_next:  # the previous solution's end cell closes this one
         question = f"````{{solution-end}}\n````\n\n{question}"
     cells = [
-        _md(f"{label}-question", question),
-        _code(f"{label}-blank", spec["blank"]),
-        _md(f"{label}-solution-text",
+        markdown_cell(f"{label}-question", question),
+        code_cell(f"{label}-blank", spec["blank"]),
+        markdown_cell(f"{label}-solution-text",
             f"````{{solution-start}} {label}\n:class: dropdown\n````\n"
             f"{spec['solution_text']}"),
-        _code(f"{label}-solution", spec["solution"], hidden=True),
+        code_cell(f"{label}-solution", spec["solution"], hidden=True),
     ]
     cells[2]["metadata"]["jupyter"] = {"source_hidden": True}
     if not closed_by_next:
-        cells.append(_md(f"{label}-end", "````{solution-end}\n````"))
+        cells.append(markdown_cell(f"{label}-end", "````{solution-end}\n````"))
     return cells
 
 
@@ -174,7 +174,7 @@ def insert_exercise(nb, name: str) -> bool:
             raise ValueError(f"{name}: no solution labelled "
                              f"{spec['after_solution_of']!r} in the notebook")
         at = block["end"]
-        if not _src(nb["cells"][at]).lstrip().startswith("````{solution-end}"):
+        if not cell_source(nb["cells"][at]).lstrip().startswith("````{solution-end}"):
             raise ValueError(f"{name}: the cell after solution "
                              f"{spec['after_solution_of']!r} does not start "
                              f"with its solution-end")
