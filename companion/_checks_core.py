@@ -14,7 +14,7 @@ import numpy as np
 
 from .backward import conv2d_backward, max_pool2d_backward
 from .conv import conv2d, conv2d_naive
-from .crosscheck import Row, check_device
+from .crosscheck import Row, check_device, placement
 from .layouts import (
     conv_kernel_to_torch,
     nchw_to_nhwc,
@@ -104,7 +104,7 @@ def _tensorflow(a, device):
 
     x = c(a["x"])
     res = {}
-    with tf.device("/GPU:0" if device == "gpu" else "/CPU:0"):
+    with tf.device(placement("tensorflow", device)):
         conv = tf.nn.conv2d(x, a["w"], 2, "SAME") + a["b"]
         res["conv2d (stride 2, same)"] = res["conv2d_naive (stride 2, same)"] = conv
         res["conv2d (groups 2, dilation 2, pad 1)"] = tf.nn.conv2d(
@@ -150,7 +150,7 @@ def _torch(a, device):
     import torch
     import torch.nn.functional as F
 
-    dev = "cuda" if device == "gpu" else "cpu"
+    dev = placement("torch", device)
 
     def data(v):
         return torch.from_numpy(nhwc_to_nchw(v)).to(dev)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .crosscheck import NO_GPU, Row, check_device, gpu_kernel_missing
+from .crosscheck import NO_GPU, Row, check_device, gpu_kernel_missing, placement
 from .layouts import conv_kernel_to_torch, nchw_to_nhwc, nhwc_to_nchw
 from .resize import bilinear_kernel, resize, resize_conv, upsample_repeat
 from .subpixel import pixel_shuffle, pixel_unshuffle, shuffle_permutation
@@ -83,11 +83,12 @@ def _tensorflow(a, device):
     res = {}
     no_bicubic = device == "gpu" and gpu_kernel_missing(
         "tensorflow", "ResizeBicubic", a["x"].dtype)
-    with tf.device("/GPU:0" if device == "gpu" else "/CPU:0"):
+    with tf.device(placement("tensorflow", device)):
         for conv, m, ac in _TF_CASES:
             if m == "bicubic" and no_bicubic:
                 res[_name(conv, m, ac)] = no_bicubic
-            elif conv == "tf":
+                continue  # (it fell through: the previous method's result)
+            if conv == "tf":
                 ref = [tf.image.resize(x, s, method=m) for s in SIZES]
             else:
                 ref = [tf.compat.v1.image.resize(x, s, method=legacy[m],
@@ -112,7 +113,7 @@ def _torch(a, device):
     import torch
     import torch.nn.functional as F
 
-    dev = "cuda" if device == "gpu" else "cpu"
+    dev = placement("torch", device)
 
     def data(v):
         return torch.from_numpy(nhwc_to_nchw(v)).to(dev)

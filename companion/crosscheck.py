@@ -73,6 +73,19 @@ def gpu_kernel_missing(framework: str, op: str, dtype) -> str | None:
             or NO_GPU_KERNEL.get((framework, op, "any")))
 
 
+def pretend_gpu() -> bool:
+    """``COURSE_PRETEND_GPU=1``: GPU branches run on the CPU."""
+    import os
+
+    return os.environ.get("COURSE_PRETEND_GPU", "") == "1"
+
+
+def placement(framework: str, device: str) -> str:
+    if device == "gpu" and not pretend_gpu():
+        return "/GPU:0" if framework == "tensorflow" else "cuda"
+    return "/CPU:0" if framework == "tensorflow" else "cpu"
+
+
 class NoGPUError(RuntimeError):
     """A GPU was asked for and the framework sees none."""
 
@@ -126,6 +139,8 @@ def gpu_status() -> dict[str, str | None]:
     import torch
 
     status = {"tensorflow": None, "torch": None}
+    if pretend_gpu():
+        return status
     if not tf.config.list_physical_devices("GPU"):
         status["tensorflow"] = (
             "no GPU visible to TensorFlow "
@@ -174,7 +189,7 @@ def check_device(tensor, device: str):
         on_gpu = where.type == "cuda"
     else:
         on_gpu = "GPU" in str(where).upper()
-    if on_gpu != (device == "gpu"):
+    if on_gpu != (device == "gpu" and not pretend_gpu()):
         raise RuntimeError(f"result expected on {device} is on {where}")
     return tensor
 

@@ -63,3 +63,18 @@ def test_crosscheck_gpu_table():
             and "tensorflow" in line), line
     assert frameworks == {"tensorflow", "torch"}
     assert "no GPU kernel" in result.stdout.splitlines()[-1]
+
+
+def test_pretend_gpu_tf_bicubic_rows_say_no_gpu_kernel(monkeypatch):
+    """TensorFlow's ResizeBicubic has no GPU kernel (NO_GPU_KERNEL): on the GPU
+    its rows must read "no GPU kernel", not a comparison with another method's
+    result. Run in pretend-GPU mode, so that it holds on every machine."""
+    from companion.crosscheck import NO_GPU, collect
+
+    monkeypatch.setenv("COURSE_PRETEND_GPU", "1")
+    rows = collect(["companion._checks_resize"], {"tensorflow": ["gpu"]})
+    bicubic = [r for r in rows if "bicubic" in r.operation
+               and r.framework == "tensorflow"]
+    assert len(bicubic) == 3, bicubic
+    assert all(r.note == NO_GPU for r in bicubic), bicubic
+    assert all(r.ok for r in rows), [r for r in rows if not r.ok]
