@@ -12,6 +12,7 @@ from frameworks import (
     FRAMEWORK_DEVICES,
     TF_DEVICES,
     TORCH_DEVICES,
+    check,
     from_torch,
     tf,
     tf_device,
@@ -24,6 +25,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 from inputs import pair as _pair
 
+from companion.cases import torch_native_padding
 from companion.pooling import (
     avg_pool2d,
     avg_pool2d_naive,
@@ -36,7 +38,6 @@ from companion.pooling import (
     max_pool2d_naive,
     max_unpool2d,
 )
-from companion.shapes import resolve_padding2d
 
 TOL = tolerance(np.float64)
 
@@ -72,75 +73,20 @@ def _tf_args(cfg):
     return pool, stride, cfg["padding"].upper()
 
 
-def _torch_padded(cfg, value, device="cpu"):
-    """Input padded explicitly (TF's asymmetric "same" included)."""
-    F = torch().nn.functional
-    pool = _pair(cfg["pool_size"])
-    stride = pool if cfg["stride"] is None else _pair(cfg["stride"])
-    (t, b), (l, r) = resolve_padding2d(cfg["padding"], cfg["x"].shape[1:3], pool,
-                                       stride)
-    padded = F.pad(to_torch(cfg["x"], device), (l, r, t, b), value=value)
-    return padded, pool, stride, (t, b, l, r)
-
-
-def check_tf(cfg, device="cpu"):
-    """max and avg against tf.nn.max_pool2d / avg_pool2d (string padding)."""
-    pool, stride, padding = _tf_args(cfg)
-    x = tf().constant(cfg["x"])
-    with tf().device(tf_device(device)):
-        tf_max = tf_result(tf().nn.max_pool2d(x, pool, stride, padding), device)
-        tf_avg = tf_result(tf().nn.avg_pool2d(x, pool, stride, padding), device)
-    for ours, theirs in ((max_pool2d(cfg["x"], **_kw(cfg)), tf_max),
-                         (avg_pool2d(cfg["x"], **_kw(cfg)), tf_avg)):
-        assert ours.shape == theirs.shape and ours.dtype == cfg["x"].dtype
-        np.testing.assert_allclose(ours, theirs, **tolerance(ours.dtype))
-
-
-def _torch_native_padding(cfg):
-    """``(ph, pw)`` when PyTorch's pooling can take ``cfg``'s padding itself
-    (symmetric, at most half the window), else None."""
-    pool = _pair(cfg["pool_size"])
-    stride = pool if cfg["stride"] is None else _pair(cfg["stride"])
-    pads = resolve_padding2d(cfg["padding"], cfg["x"].shape[1:3], pool, stride)
-    if all(p[0] == p[1] and 2 * p[0] <= k for p, k in zip(pads, pool)):
-        return pads[0][0], pads[1][0]
-    return None
-
-
-def check_torch(cfg, device="cpu"):
-    """max, its indices and avg against PyTorch's own pooling.
-
-    Where PyTorch takes the padding itself (symmetric, at most half the
-    window), ``F.max_pool2d(..., padding, return_indices=True)`` and
-    ``F.avg_pool2d(..., padding, count_include_pad=False)``. Elsewhere (TF's
-    asymmetric "same", padding over half the window) max pooling runs on an
-    input padded with ``-inf`` and its indices are moved from the padded plane
-    to the input's; average pooling there has no PyTorch op (TensorFlow's
-    checks "same" in ``check_tf``; padding over half the window only the loop
-    in ``test_fast_equals_naive``). Each call records its route as an event.
-    """
-    F = torch().nn.functional
-    ours_max, ours_idx = max_pool2d(cfg["x"], **_kw(cfg), return_indices=True)
-    native = _torch_native_padding(cfg)
-    if native is not None:
-        event("torch: own padding (max, indices, avg)")
-        pool = _pair(cfg["pool_size"])
-        stride = pool if cfg["stride"] is None else _pair(cfg["stride"])
-        x = to_torch(cfg["x"], device)
-        t_max, t_idx = F.max_pool2d(x, pool, stride, native, return_indices=True)
-        t_avg = F.avg_pool2d(x, pool, stride, native, count_include_pad=False)
-        np.testing.assert_allclose(avg_pool2d(cfg["x"], **_kw(cfg)),
-                                   from_torch(t_avg, device=device), **TOL)
-        t_idx = t_idx.cpu().numpy()
-    else:
-        event("torch: explicit -inf padding (max, indices)")
-        xmax, pool, stride, (t, _, l, r) = _torch_padded(cfg, -float("inf"), device)
-        t_max, t_idx = F.max_pool2d(xmax, pool, stride, return_indices=True)
-        width = cfg["x"].shape[2]
-        t_idx = t_idx.cpu().numpy()
-        t_idx = (t_idx // (l + width + r) - t) * width + t_idx % (l + width + r) - l
-    np.testing.assert_array_equal(ours_max, from_torch(t_max, device=device))
-    np.testing.assert_array_equal(ours_idx, indices_from_torch(t_idx))
+def check_with(framework, cfg, device="cpu"):
+    """max pooling, its indices (PyTorch: the route of
+    ``companion.cases``: its own padding where it takes it, symmetric and at
+    most half the window, else an input padded with -inf and the indices moved
+    back) and average pooling (PyTorch: ``count_include_pad=False``, or zero
+    padding divided by the count of real cells), through
+    ``companion.cases.check``. Each call records PyTorch's route as an event."""
+    ops = ["max_pool2d", "avg_pool2d"]
+    if framework == "torch":
+        ops.append("max_pool2d indices")
+        event("torch: own padding" if torch_native_padding(cfg) is not None
+              else "torch: explicit padding")
+    for op in ops:
+        check(op, framework, device, cfg)
 
 
 # --- properties -------------------------------------------------------------
@@ -159,13 +105,13 @@ def test_fast_equals_naive(cfg):
 @pytest.mark.parametrize("device", TF_DEVICES)
 @given(cfg=pool_configs(paddings=("valid", "same")))
 def test_matches_tensorflow(device, cfg):
-    check_tf(cfg, device)
+    check_with("tensorflow", cfg, device)
 
 
 @pytest.mark.parametrize("device", TORCH_DEVICES)
 @given(cfg=pool_configs())
 def test_matches_torch(device, cfg):
-    check_torch(cfg, device)
+    check_with("torch", cfg, device)
 
 
 @given(pool_configs(paddings=("valid", "same"), ties=True))
@@ -327,4 +273,4 @@ def test_float32_against_tf():
     cfg = {"x": np.random.default_rng(6).standard_normal((2, 9, 7, 3),
                                                          dtype=np.float32),
            "pool_size": 3, "stride": 2, "padding": "same"}
-    check_tf(cfg)
+    check_with("tensorflow", cfg)

@@ -1,7 +1,7 @@
 """companion.transposed: the four forms agree with each other, with PyTorch's
 ``conv_transpose2d`` (int padding) and with TensorFlow/Keras (``"valid"`` /
-``"same"``). float64 throughout; Keras layers run in float32 with
-``frameworks.tolerance``.
+``"same"``), through ``companion.cases.check``. float64 throughout; Keras
+layers run in float32 with the tolerance rule of ``companion.cases``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from frameworks import (
     FRAMEWORK_DEVICES,
     TF_DEVICES,
     TORCH_DEVICES,
+    check,
     from_torch,
+    pretend_gpu,
     tf,
     tf_device,
     tf_result,
@@ -87,38 +89,6 @@ def _tol(cfg):
     return tolerance(cfg["x"].dtype, fan_in=kh * kw * c_in)
 
 
-def torch_transpose(cfg, device="cpu"):
-    """PyTorch's conv_transpose2d with an int (pair) padding."""
-    F = torch().nn.functional
-    op = cfg["output_padding"] or 0
-    bias = None if cfg["b"] is None else to_torch(cfg["b"], device, "none")
-    y = F.conv_transpose2d(to_torch(cfg["x"], device),
-                           to_torch(cfg["w"], device, "transposed"), bias,
-                           stride=cfg["stride"], padding=cfg["padding"],
-                           output_padding=op, dilation=cfg["dilation"])
-    return from_torch(y, device=device)
-
-
-def tf_transpose(cfg, out_shape, device="cpu"):
-    """``tf.nn.conv2d_transpose`` with ``"VALID"``/``"SAME"`` or explicit padding.
-
-    TF needs the output shape; Keras computes it with the rules of
-    ``conv_transpose_output_size`` and then calls this very op.
-    """
-    padding = cfg["padding"]
-    if not isinstance(padding, str):
-        ph, pw = _pair(padding)
-        padding = [[0, 0], [ph, ph], [pw, pw], [0, 0]]
-    with tf().device(tf_device(device)):
-        y = tf().nn.conv2d_transpose(tf().constant(cfg["x"]), tf().constant(cfg["w"]),
-                                     out_shape, _pair(cfg["stride"]),
-                                     padding.upper() if isinstance(padding, str)
-                                     else padding, dilations=cfg["dilation"])
-        if cfg["b"] is not None:
-            y = y + cfg["b"]
-    return tf_result(y, device)
-
-
 def keras_transpose(x, w, b, stride, padding, output_padding=None, dilation=1,
                     device="cpu"):
     """A Keras ``Conv2DTranspose`` layer holding our kernel, in float32."""
@@ -132,20 +102,6 @@ def keras_transpose(x, w, b, stride, padding, output_padding=None, dilation=1,
         layer.build(x.shape)
         layer.set_weights([w] if b is None else [w, b])
         return tf_result(layer(x.astype(np.float32)), device)
-
-
-def check_torch(cfg, device="cpu", fn=conv_transpose2d):
-    ours = fn(cfg["x"], cfg["w"], cfg["b"], **_kw(cfg))
-    theirs = torch_transpose(cfg, device)
-    assert ours.shape == theirs.shape and ours.dtype == cfg["x"].dtype
-    np.testing.assert_allclose(ours, theirs, **_tol(cfg))
-
-
-def check_tf(cfg, device="cpu", fn=conv_transpose2d):
-    ours = fn(cfg["x"], cfg["w"], cfg["b"], **_kw(cfg))
-    theirs = tf_transpose(cfg, ours.shape, device)
-    assert ours.shape == theirs.shape and ours.dtype == cfg["x"].dtype
-    np.testing.assert_allclose(ours, theirs, **_tol(cfg))
 
 
 # --- properties -------------------------------------------------------------
@@ -165,7 +121,7 @@ def test_four_forms_agree(cfg, dtype):
 @pytest.mark.parametrize("device", TORCH_DEVICES)
 @given(cfg=transpose_configs(modes=("int",)))
 def test_matches_torch(device, cfg):
-    check_torch(cfg, device)
+    check("conv_transpose2d", "torch", device, cfg)
 
 
 @pytest.mark.parametrize("device", TF_DEVICES)
@@ -175,7 +131,7 @@ def test_matches_tensorflow_keras_rules(device, cfg):
 
     Undilated only: TF's CPU kernel refuses dilation (test_dilated_7x7).
     """
-    check_tf(cfg, device)
+    check("conv_transpose2d", "tensorflow", device, cfg)
 
 
 @given(cfg=transpose_configs(modes=("int",)))
@@ -216,7 +172,7 @@ def test_2x2_input_2x2_kernel(fn):
 def test_2x2_matches_frameworks(framework, device, stride):
     cfg = {"x": X2, "w": W2, "b": None, "stride": stride, "padding": 0,
            "output_padding": None, "dilation": 1}
-    (check_tf if framework == "tensorflow" else check_torch)(cfg, device)
+    check("conv_transpose2d", framework, device, cfg)
 
 
 @pytest.mark.parametrize("padding", ["valid", "same"])
@@ -249,10 +205,10 @@ def test_dilated_7x7(framework, device, k, expected):
     cfg = {"x": x, "w": w, "b": b, "stride": 1, "padding": 0,
            "output_padding": None, "dilation": 2}
     if framework == "torch":
-        check_torch(cfg, device)
-    elif device == "cpu":
+        check("conv_transpose2d", "torch", device, cfg)
+    elif device == "cpu" or pretend_gpu():  # pretend-GPU: the "GPU" is that CPU
         with pytest.raises(Exception, match="dilation rates larger than 1"):
-            keras_transpose(x, w, b, 1, "valid", dilation=2)
+            keras_transpose(x, w, b, 1, "valid", dilation=2, device=device)
     else:
         np.testing.assert_allclose(
             ours, keras_transpose(x, w, b, 1, "valid", dilation=2, device=device),
@@ -337,7 +293,7 @@ def test_output_padding_limit_in_ours_and_torch():
     # dilation also allows it: output_padding < max(s, d)
     cfg = {"x": x, "w": w, "b": None, "stride": 1, "padding": 0,
            "output_padding": 1, "dilation": 2}
-    check_torch(cfg)
+    check("conv_transpose2d", "torch", "cpu", cfg)
 
 
 def test_keras_output_padding_limit():
