@@ -1,7 +1,8 @@
 """companion.resize against tf.image.resize, tf.compat.v1.image.resize,
 torch.nn.functional.interpolate, cv2.resize and keras.layers.UpSampling2D.
 
-Tolerances (SEMANTICS.md): nearest neighbour must pick the same pixels, so it
+The comparisons with the libraries go through ``companion.cases.check``.
+Tolerances (``companion.cases``): nearest neighbour must pick the same pixels, so it
 is compared exactly. float32 results: ``1e-5 x`` the data range. float64
 results (PyTorch, OpenCV bicubic): ``1e-10 x`` the range. OpenCV's
 ``INTER_LINEAR`` on images wider than one column takes a path whose
@@ -17,11 +18,10 @@ import pytest
 from frameworks import (
     TF_DEVICES,
     TORCH_DEVICES,
-    assert_no_gpu_kernel,
+    check,
     from_torch,
     tf,
     tf_device,
-    tf_refuses_on_gpu,
     tf_result,
     to_torch,
     torch,
@@ -39,9 +39,6 @@ from companion.resize import (
     source_coordinate,
     upsample_repeat,
 )
-
-LEGACY = {"nearest": "NEAREST_NEIGHBOR", "bilinear": "BILINEAR",
-          "bicubic": "BICUBIC"}
 
 
 def _range(x):
@@ -69,35 +66,6 @@ def images(draw, max_side=40, dtype=np.float64):
     size = (max(1, round(h * fy)), max(1, round(w * fx)))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     return rng.standard_normal((n, h, w, c)).astype(dtype), size
-
-
-def _tie_lines(n_in, n_out, align_corners=False):
-    """Output rows (or columns) whose source coordinate sits exactly halfway
-    between two inputs ((d + 1/2) in/out an integer) or exactly on an input
-    under the legacy mapping (d in/out an integer, d > 0); with
-    ``align_corners``, where d (in - 1)/(out - 1) ends in exactly 1/2 (the
-    mapping rounds). There a GPU kernel may round the other way in its own
-    float arithmetic."""
-    d = np.arange(n_out)
-    if align_corners:
-        if n_out == 1:
-            return np.zeros(1, dtype=bool)
-        return (2 * d * (n_in - 1)) % (2 * (n_out - 1)) == n_out - 1
-    tie = (2 * d + 1) * n_in % (2 * n_out) == 0
-    tie[1:] |= (d[1:] * n_in) % n_out == 0
-    return tie
-
-
-def _assert_same_pixels_off_ties(ours, ref, x, size, align_corners=False):
-    """Nearest neighbour on a GPU: exact on every pixel whose row and column
-    are not ties; returns how many pixels were compared."""
-    ref = np.asarray(ref)
-    assert ours.shape == ref.shape
-    rows, cols = (~_tie_lines(n_in, n_out, align_corners)
-                  for n_in, n_out in zip(x.shape[1:3], size))
-    np.testing.assert_array_equal(ours[:, rows][:, :, cols],
-                                  ref[:, rows][:, :, cols])
-    return int(rows.sum() * cols.sum())
 
 
 # --------------------------------------------------------------------------
@@ -196,27 +164,20 @@ def test_kernels():
 # Against the frameworks, on generated shapes (>= 200 examples per convention)
 # --------------------------------------------------------------------------
 
+def _cfg(case, method, convention, align_corners=False, dtype=None):
+    x, size = case
+    return {"x": x if dtype is None else x.astype(dtype), "size": size,
+            "method": method, "convention": convention,
+            "align_corners": align_corners}
+
+
 @pytest.mark.parametrize("device", TF_DEVICES)
 @given(case=images(dtype=np.float32),
        method=st.sampled_from(["nearest", "bilinear", "bicubic"]))
 def test_matches_tf_image_resize(device, case, method):
-    x, size = case
-    if method == "bicubic" and device == "gpu" and tf_refuses_on_gpu(
-            "ResizeBicubic", x.dtype):
-        assert_no_gpu_kernel(lambda: tf().image.resize(x, size, method=method),
-                             "ResizeBicubic", x.dtype)
-        return
-    with tf().device(tf_device(device)):
-        ref = tf_result(tf().image.resize(x, size, method=method, antialias=False),
-                        device)
-    ours = resize(x, size, method, convention="tf")
-    assert ours.dtype == np.float32
-    if method == "nearest" and device == "gpu":
-        _assert_same_pixels_off_ties(ours, ref, x, size)
-    elif method == "nearest":
-        _assert_same_pixels(ours, ref)
-    else:
-        _assert_close(ours, ref, x, 1e-5)
+    """Bicubic on the GPU: no kernel (NO_GPU_KERNEL), the refusal is checked;
+    nearest on the GPU: exact off the tie rows and columns."""
+    check("resize (tf)", "tensorflow", device, _cfg(case, method, "tf"))
 
 
 @pytest.mark.parametrize("device", TF_DEVICES)
@@ -224,27 +185,8 @@ def test_matches_tf_image_resize(device, case, method):
        method=st.sampled_from(["nearest", "bilinear", "bicubic"]),
        align_corners=st.booleans())
 def test_matches_tf_compat_v1_resize(device, case, method, align_corners):
-    x, size = case
-    t = tf()
-
-    def legacy():
-        return t.compat.v1.image.resize(
-            x, size, method=getattr(t.compat.v1.image.ResizeMethod, LEGACY[method]),
-            align_corners=align_corners)
-
-    if method == "bicubic" and device == "gpu" and tf_refuses_on_gpu(
-            "ResizeBicubic", x.dtype):
-        assert_no_gpu_kernel(legacy, "ResizeBicubic", x.dtype)
-        return
-    with t.device(tf_device(device)):
-        ref = tf_result(legacy(), device)
-    ours = resize(x, size, method, convention="tf1", align_corners=align_corners)
-    if method == "nearest" and device == "gpu":
-        _assert_same_pixels_off_ties(ours, ref, x, size, align_corners)
-    elif method == "nearest":
-        _assert_same_pixels(ours, ref)
-    else:
-        _assert_close(ours, ref, x, 1e-5)
+    check("resize (tf1)", "tensorflow", device,
+          _cfg(case, method, "tf1", align_corners))
 
 
 TORCH_MODES = [("nearest", False), ("nearest-exact", False), ("bilinear", False),
@@ -256,20 +198,8 @@ TORCH_MODES = [("nearest", False), ("nearest-exact", False), ("bilinear", False)
        dtype=st.sampled_from([np.float64, np.float32]))
 def test_matches_torch_interpolate(device, case, mode, dtype):
     method, align_corners = mode
-    x, size = case
-    x = x.astype(dtype)
-    kw = {} if method.startswith("nearest") else {"align_corners": align_corners}
-    ref = from_torch(torch().nn.functional.interpolate(
-        to_torch(x, device), size=size, mode=method, **kw), device=device)
-    ours = resize(x, size, method, convention="torch", align_corners=align_corners)
-    assert ours.dtype == dtype
-    if method.startswith("nearest"):
-        if device == "gpu":  # CUDA kernels round exact ties their own way
-            _assert_same_pixels_off_ties(ours, ref, x, size)
-        else:
-            _assert_same_pixels(ours, ref)
-    else:
-        _assert_close(ours, ref, x, 1e-10 if dtype == np.float64 else 1e-5)
+    check("resize (torch)", "torch", device,
+          _cfg(case, method, "torch", align_corners, dtype))
 
 
 CV_FLAGS = {"nearest": "INTER_NEAREST", "nearest-exact": "INTER_NEAREST_EXACT",
@@ -283,18 +213,8 @@ def test_matches_cv2_resize(case, method, dtype):
     if method == "nearest-exact" and int(cv2.__version__.split(".")[0]) < 5:
         pytest.skip("OpenCV 4.x INTER_NEAREST_EXACT uses 16.16 fixed point, "
                     "which the companion does not model (it follows OpenCV 5)")
-    x, size = case
-    x = x.astype(dtype)
-    flag = getattr(cv2, CV_FLAGS[method])
-    ref = np.stack([cv2.resize(img, (size[1], size[0]), interpolation=flag)
-                    for img in x]).reshape(x.shape[0], *size, x.shape[3])
-    ours = resize(x, size, method, convention="opencv")
-    if method.startswith("nearest"):
-        _assert_same_pixels(ours, ref)
-    elif method == "bicubic" and dtype == np.float64:
-        _assert_close(ours, ref, x, 1e-10)
-    else:
-        _assert_close(ours, ref, x, 1e-5)
+    check("resize (opencv)", "opencv", "cpu", _cfg(case, method, "opencv",
+                                                  dtype=dtype))
 
 
 ALL = ([("tf", m, False) for m in ("nearest", "bilinear", "bicubic")]

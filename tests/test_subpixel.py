@@ -10,12 +10,9 @@ import pytest
 from frameworks import (
     TF_DEVICES,
     TORCH_DEVICES,
-    assert_no_gpu_kernel,
+    check,
     from_torch,
     tf,
-    tf_device,
-    tf_refuses_on_gpu,
-    tf_result,
     to_torch,
     torch,
 )
@@ -78,23 +75,13 @@ def test_permutation_is_the_semantics_formula():
 @given(case=deep_images(min_r=2),  # TensorFlow requires block_size >= 2
        dtype=st.sampled_from([np.float64, np.float32]))
 def test_tf_order_matches_depth_to_space(device, case, dtype):
-    """float64 on the GPU: TensorFlow has no kernel (NO_GPU_KERNEL), so assert
-    the refusal; float32 runs there."""
+    """float64 on the GPU: TensorFlow has no kernel (NO_GPU_KERNEL), so the
+    helper checks the refusal; float32 runs there."""
     x, r, _ = case
     x = x.astype(dtype)
-    if device == "gpu" and tf_refuses_on_gpu("DepthToSpace", dtype):
-        assert_no_gpu_kernel(lambda: tf().nn.depth_to_space(x, r),
-                             "DepthToSpace", dtype)
-        assert_no_gpu_kernel(lambda: tf().nn.space_to_depth(
-            pixel_shuffle(x, r, "tf"), r), "SpaceToDepth", dtype)
-        return
-    with tf().device(tf_device(device)):
-        ref = tf_result(tf().nn.depth_to_space(x, r), device)
-        back = tf_result(tf().nn.space_to_depth(ref, r), device)
-    ours = pixel_shuffle(x, r, "tf")
-    assert ours.dtype == x.dtype
-    np.testing.assert_array_equal(ours, ref)
-    np.testing.assert_array_equal(pixel_unshuffle(ours, r, "tf"), back)
+    check("pixel_shuffle (tf order)", "tensorflow", device, {"x": x, "r": r})
+    check("pixel_unshuffle (tf order)", "tensorflow", device,
+          {"x": pixel_shuffle(x, r, "tf"), "r": r})
 
 
 @pytest.mark.parametrize("device", TORCH_DEVICES)
@@ -102,13 +89,9 @@ def test_tf_order_matches_depth_to_space(device, case, dtype):
 def test_torch_order_matches_pixel_shuffle(device, case, dtype):
     x, r, _ = case
     x = x.astype(dtype)
-    F = torch().nn.functional
-    ref = F.pixel_shuffle(to_torch(x, device), r)
-    np.testing.assert_array_equal(pixel_shuffle(x, r, "torch"),
-                                  from_torch(ref, device=device))
-    np.testing.assert_array_equal(
-        pixel_unshuffle(from_torch(ref), r, "torch"),
-        from_torch(F.pixel_unshuffle(ref, r), device=device))
+    check("pixel_shuffle (torch order)", "torch", device, {"x": x, "r": r})
+    check("pixel_unshuffle (torch order)", "torch", device,
+          {"x": pixel_shuffle(x, r, "torch"), "r": r})
 
 
 @given(case=deep_images(), order=st.sampled_from(["tf", "torch"]))
