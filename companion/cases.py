@@ -810,7 +810,9 @@ def _build() -> None:
                      tensorflow=_tf_resize if fw == "tensorflow" else None,
                      torch=_torch_resize if fw == "torch" else None,
                      opencv=_opencv_resize if fw == "opencv" else None,
-                     tol=_resize_tol, tf_kernels=_resize_kernels,
+                     tol=_resize_tol,
+                     tf_kernels=(_resize_kernels if fw == "tensorflow"
+                                 else Op.tf_kernels),
                      gpu_view=_nearest_gpu_view))
     _register(Op("pixel_shuffle (tf order)",
                  lambda c: subpixel.pixel_shuffle(c["x"], c["r"], "tf"),
