@@ -2,18 +2,20 @@
 
 Run ``python -m companion.crosscheck`` to print one table: operation x
 framework x device, the largest absolute difference from the companion, the
-largest difference the tolerance allows, and a verdict. The exit status is 1
-if any row fails, so CI can run it. It needs TensorFlow and PyTorch installed
+largest difference the tolerance allows, and a verdict. The exit status is 1 if
+any row fails, so CI can run it. It needs TensorFlow and PyTorch installed
 (``pip install companion[frameworks]``); ``--framework`` picks one of them.
 
 The rows, the framework calls, the tolerances and the GPU facts are those of
 :mod:`companion.cases`, the same table that the tests parametrise over.
 
-``--device cpu`` checks the CPUs only, ``--device gpu`` the GPUs only and exits
-with status 2 and a message naming the framework when a framework sees no GPU
-(so a GPU machine with a broken CUDA set-up cannot pass), and the default
-``--device auto`` checks the CPUs and whatever GPU is visible. On the GPU,
-TensorFlow runs with soft device placement off, TF32 is off in both
+``--smoke`` runs one convolution on each framework's GPU and, if it fails,
+names the framework and the CUDA library that does not load (``make test-gpu``
+starts with it). ``--device cpu`` checks the CPUs only, ``--device gpu`` the
+GPUs only and exits with status 2 and a message naming the framework when a
+framework sees no GPU (so a GPU machine with a broken CUDA set-up cannot pass),
+and the default ``--device auto`` checks the CPUs and whatever GPU is visible.
+On the GPU, TensorFlow runs with soft device placement off, TF32 is off in both
 frameworks, and every result's device is checked. An operation listed in
 ``NO_GPU_KERNEL`` is reported as "no GPU kernel" (after checking that
 TensorFlow refuses it there) instead of being compared. With
@@ -35,6 +37,7 @@ from .cases import (
     check_device,
     gpu_kernel_missing,
     gpu_missing,
+    pretend_gpu,
     strict_gpu_settings,
 )
 from .utils import quiet_tensorflow
@@ -133,6 +136,58 @@ def collect(devs=None, device: str = "auto", frameworks=FRAMEWORKS,
     return [to_row(case, result) for case, result in table(devs, rows)]
 
 
+def _libraries_that_fail(framework: str) -> list[str]:
+    """The CUDA libraries of this environment that do not load: the driver's
+    ``libcuda.so.1``, then every ``nvidia/*/lib/*.so*`` of the nvidia-*
+    wheels next to the framework (each with the loader's reason)."""
+    import ctypes
+    import importlib.util
+    import pathlib
+
+    failed = []
+    try:
+        ctypes.CDLL("libcuda.so.1")
+    except OSError as err:
+        failed.append(f"libcuda.so.1 (the NVIDIA driver's library): {err}")
+    spec = importlib.util.find_spec("nvidia")
+    for root in (spec.submodule_search_locations or []) if spec else []:
+        for lib in sorted(pathlib.Path(root).glob("*/lib/*.so*")):
+            try:
+                ctypes.CDLL(str(lib))
+            except OSError as err:
+                failed.append(f"{lib.name}: {err}")
+    return failed
+
+
+def smoke(framework: str) -> str | None:
+    """One convolution on ``framework``'s GPU (the first table row). ``None``
+    if it ran and agreed with ours; else a message that names the framework
+    and, where one fails to load, the library."""
+    from .cases import NAMES, ROWS, run
+
+    name = NAMES[framework]
+    try:
+        missing = gpu_missing(framework)
+    except (ImportError, OSError) as err:  # e.g. a CUDA library torch preloads
+        return f"{name}: import failed: {err}"
+    if missing is None:
+        case = ROWS[0]
+        try:
+            result = run(case.op, framework, "gpu", case.cfg())
+        except Exception as err:  # noqa: BLE001 - reported, with the libraries
+            missing = f"{case.label} on the GPU failed: {err}"
+        else:
+            if result.ok:
+                return None
+            return (f"{name}: {case.label} on the GPU differs from ours by "
+                    f"{result.max_abs_err:.2e} (tolerance {result.bound:.0e})")
+    libs = _libraries_that_fail(framework)
+    why = ("; libraries that fail to load: " + "; ".join(libs) if libs else
+           "; every CUDA library of this environment loads (check the driver: "
+           "nvidia-smi)")
+    return f"{name}: {missing}{why}"
+
+
 def format_table(rows: list[Row]) -> str:
     """Render rows as a fixed-width text table."""
     header = ("operation", "framework", "device", "max abs err", "tolerance", "")
@@ -167,7 +222,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--framework", choices=FRAMEWORKS, action="append",
         help="check only this framework (repeatable; default: both)")
+    parser.add_argument(
+        "--smoke", action="store_true",
+        help="only one convolution on each framework's GPU; on failure, say "
+             "which framework and which library failed (exit status 3)")
     args = parser.parse_args(argv)
+    if args.smoke:
+        status = 0
+        for fw in args.framework or FRAMEWORKS:
+            problem = smoke(fw)
+            if problem:
+                print(f"GPU smoke run failed: {problem}", file=sys.stderr)
+                status = 3
+            else:
+                where = " (pretend-GPU mode: the CPU)" if pretend_gpu() else ""
+                print(f"GPU smoke run: {fw} ran a convolution on the GPU{where} "
+                      "and agrees with ours")
+        return status
     try:
         rows = collect(device=args.device,
                        frameworks=args.framework or FRAMEWORKS)

@@ -85,6 +85,12 @@ def to_torch(a, device: str = "cpu", layout: str = "data"):
     return _to_torch(a, device, layout)
 
 
+def on_real_gpu(device: str) -> bool:
+    """Whether ``device`` is a real GPU (``"gpu"`` outside pretend-GPU mode,
+    where the "GPU" is the CPU and has the CPU's kernels)."""
+    return device == "gpu" and not pretend_gpu()
+
+
 def tf_refuses_on_gpu(op: str, dtype) -> str | None:
     """The fact if TensorFlow has no GPU kernel for ``op`` in ``dtype``."""
     return gpu_kernel_missing("tensorflow", op, dtype)

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from inputs import pair as _pair
 from inputs import random_array as _random
 
+from companion.cases import framework_result
 from companion.conv import conv2d, conv2d_naive, pad2d
 from companion.shapes import effective_kernel, resolve_padding2d
 
@@ -79,6 +80,12 @@ def _kw(cfg):
 def _tol(cfg):
     kh, kw, c_in_g, _ = cfg["w"].shape
     return tolerance(cfg["x"].dtype, fan_in=kh * kw * c_in_g)
+
+
+def torch_conv2d(cfg, device="cpu"):
+    """PyTorch's conv2d of the table (after an explicit, possibly asymmetric,
+    F.pad), as NHWC NumPy."""
+    return framework_result("conv2d", "torch", device, cfg)
 
 
 def check_with(framework, cfg, device="cpu", fn=conv2d):

@@ -293,29 +293,95 @@ def test_crosscheck_device_gpu_fails_without_a_gpu():
     assert result.stdout == ""  # no table, no row that could read as a pass
 
 
-@pytest.mark.slow
-def test_make_test_gpu_pytest_call_fails_without_a_gpu():
-    """``make test-gpu``'s own recipe, with this environment's Python instead of
-    .venv-gpu (``-o`` skips the install) and every GPU hidden: each GPU case
-    fails naming its framework; none passes, none skips."""
+def _make_test_gpu_cases(env):
+    """``make test-gpu``'s own recipe after the install and the smoke run,
+    with this environment's Python for both frameworks; ``-k`` runs both
+    frameworks' halves even when the first fails."""
     bin_dir = pathlib.Path(sys.executable).parent
     result = subprocess.run(
-        ["make", "-s", "-o", ".venv-gpu/.installed", "test-gpu",
-         f"GPU_BIN={bin_dir}"],
-        capture_output=True, text=True, timeout=1200, cwd=ROOT, env=_no_gpu_env())
+        ["make", "-s", "-k", "--no-print-directory", "test-gpu-cases",
+         f"GPU_TF_BIN={bin_dir}", f"GPU_TORCH_BIN={bin_dir}"],
+        capture_output=True, text=True, timeout=1800, cwd=ROOT, env=env)
     out = result.stdout + result.stderr
-    assert result.returncode != 0, out[-4000:]
-    summary = [line for line in out.splitlines() if re.search(r"\d+ failed", line)]
-    assert summary, out[-4000:]
-    counts = dict((k, int(n)) for n, k in re.findall(r"(\d+) (\w+)", summary[-1]))
-    assert counts.get("passed", 0) == 0 and counts.get("skipped", 0) == 0, summary
-    assert counts.get("error", 0) == counts.get("errors", 0) == 0, summary
+    summaries = [line for line in out.splitlines()
+                 if re.search(r"=+ .*\d+ (passed|failed|skipped)", line)]
+    counts = {}
+    for line in summaries:
+        for n, k in re.findall(r"(\d+) (\w+)", line):
+            counts[k] = counts.get(k, 0) + int(n)
+    return result.returncode, out, summaries, counts
+
+
+@pytest.mark.slow
+def test_make_test_gpu_fails_without_a_gpu_and_passes_in_pretend_gpu_mode():
+    """``make test-gpu``'s cases and tables, twice. With every GPU hidden: each
+    GPU case fails naming its framework; none passes, none skips; both
+    cross-check tables refuse to run. Then with COURSE_PRETEND_GPU=1: every
+    one of those GPU cases runs on the CPU (only placement and the device
+    check stubbed) and passes, but for the TF32 test, which needs TF32
+    hardware; both tables pass. 25 hypothesis examples per property in the
+    pretend run (the CPU cases run the full 200 under make test)."""
+    code, out, summaries, counts = _make_test_gpu_cases(_no_gpu_env())
+    assert code != 0, out[-4000:]
+    assert len(summaries) == 2, out[-4000:]  # one pytest run per framework
+    assert counts.get("passed", 0) == 0 and counts.get("skipped", 0) == 0, summaries
+    assert counts.get("error", 0) == counts.get("errors", 0) == 0, summaries
     failed = [line for line in out.splitlines() if line.startswith("FAILED ")]
     assert len(failed) == counts["failed"] >= 20, (counts, failed[:5])
     for line in failed:
         assert "no GPU visible to" in line and "COURSE_REQUIRE_GPU=1" in line, line
     ids = " ".join(failed)
-    for expected in ("[tf-gpu", "[torch-gpu", "test_float32_conv2d",
-                     "test_tf32_on_exceeds", "crosscheck"):
+    for expected in ("tf-gpu", "torch-gpu", "test_float32_conv2d",
+                     "test_tf32_on_exceeds", "test_table_row", "test_crosscheck"):
         assert expected in ids, expected
     assert "no GPU visible to TensorFlow" in ids and "no GPU visible to PyTorch" in ids
+    assert out.count("crosscheck --device gpu: no GPU visible to") == 2, out[-3000:]
+
+    env = dict(_no_gpu_env(), COURSE_PRETEND_GPU="1", HYPOTHESIS_PROFILE="dev")
+    code, out, summaries, pretend = _make_test_gpu_cases(env)
+    assert code == 0, out[-6000:]
+    assert len(summaries) == 2, out[-4000:]
+    assert pretend.get("failed", 0) == 0, summaries
+    assert pretend["passed"] + pretend["skipped"] == counts["failed"], summaries
+    skips = [line for line in out.splitlines() if line.startswith("SKIPPED")]
+    assert pretend["skipped"] == 2 and all(
+        "pretend-GPU mode: TF32" in line for line in skips), skips
+    tables = [line for line in out.splitlines() if re.match(r"\d+ rows, ", line)]
+    tf_rows = [c for c in ROWS if "tensorflow" in c.frameworks()]
+    no_kernel = sum(bool(missing_kernel(c.op, "tensorflow", "gpu", c.cfg()))
+                    for c in tf_rows)
+    torch_rows = sum("torch" in c.frameworks() for c in ROWS)
+    assert no_kernel > 0
+    assert tables == [
+        f"{len(tf_rows)} rows, 0 failing, {no_kernel} with no GPU kernel",
+        f"{torch_rows} rows, 0 failing"], tables
+
+
+@pytest.mark.slow
+def test_smoke_run_names_the_framework_and_the_library():
+    """``make test-gpu`` starts with ``crosscheck --smoke``: without a GPU it
+    fails naming each framework (and, where it does not load, the driver's
+    libcuda.so.1); in pretend-GPU mode the convolution runs and agrees."""
+    cmd = [sys.executable, "-m", "companion.crosscheck", "--smoke"]
+    failed = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
+                            cwd=ROOT, env=_no_gpu_env())
+    assert failed.returncode == 3, failed.stdout + failed.stderr[-2000:]
+    lines = [x for x in failed.stderr.splitlines() if x.startswith("GPU smoke run")]
+    assert [x.split(":")[1].strip() for x in lines] == ["TensorFlow", "PyTorch"]
+    for line in lines:
+        assert "no GPU visible to" in line and (
+            "libraries that fail to load: " in line or "check the driver" in line)
+    passed = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
+                            cwd=ROOT, env=dict(_no_gpu_env(), COURSE_PRETEND_GPU="1"))
+    assert passed.returncode == 0, passed.stderr[-2000:]
+    assert passed.stdout.count("agrees with ours") == 2
+
+
+def test_gpu_tests_list_holds_every_gpu_case():
+    """Makefile's GPU_TESTS names every test file with a GPU case."""
+    make = (ROOT / "Makefile").read_text()
+    listed = set(re.findall(r"tests/(test_\w+\.py)", make.split("GPU_TESTS :=")[1]
+                            .split("\n\n")[0]))
+    holding = {p.name for p in (ROOT / "tests").glob("test_*.py")
+               if re.search(r"_DEVICES\b|mark\.gpu\(", p.read_text())}
+    assert holding <= listed, holding - listed
