@@ -362,6 +362,7 @@ class Op:
                      if getattr(self, fw) is not None)
 
 
+#: Every op of the table, by name.
 OPS: dict[str, Op] = {}
 
 

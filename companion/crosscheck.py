@@ -91,9 +91,10 @@ def devices(which: str = "auto", frameworks=FRAMEWORKS) -> dict[str, list[str]]:
     """Devices to check for each framework.
 
     ``"auto"``: ``cpu``, and ``gpu`` where present; ``"cpu"``: the CPUs only;
-    ``"gpu"``: the GPUs only, and :class:`NoGPUError` naming the framework
-    when one of them sees no GPU. OpenCV joins on the CPU. The strict GPU
-    settings (:func:`strict_gpu_settings`) apply whenever a GPU is used.
+    ``"gpu"``: the GPUs only, and :class:`~companion.cases.NoGPUError` naming
+    the framework when one of them sees no GPU. OpenCV joins on the CPU. The
+    strict GPU settings (:func:`~companion.cases.strict_gpu_settings`) apply
+    whenever a GPU is used.
     """
     if which not in ("auto", "cpu", "gpu"):
         raise ValueError(

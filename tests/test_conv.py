@@ -179,7 +179,7 @@ def test_no_flip_cross_correlation():
     np.testing.assert_array_equal(conv2d(x, w)[0, :, :, 0], x[0, :2, 1:, 0])
 
 
-# --- pitfalls (SEMANTICS.md) ------------------------------------------------
+# --- pitfalls ------------------------------------------------------------
 
 @pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
 def test_same_is_asymmetric_and_symmetric_torch_port_is_wrong(framework, device):
