@@ -174,6 +174,21 @@ def test_tf32_on_exceeds_the_float32_tolerance(framework, device):
 
 # --- the list of ops with no GPU kernel, and the device check -----------------
 
+def test_tf1_bicubic_of_the_same_size_runs_no_resize_op():
+    """tf.compat.v1.image.resize returns its input when the size does not
+    change: no ResizeBicubic runs, so nothing is refused on the GPU and the
+    case is compared (found by the pretend-GPU run: it asserted a refusal)."""
+    op = OPS["resize (tf1)"]
+    x = _data(1, 3, 4, 1)
+    same = {"x": x, "size": (3, 4), "method": "bicubic", "convention": "tf1"}
+    other = dict(same, size=(5, 4))
+    for cfg, runs in ((same, False), (other, True)):
+        types = {o.type for o in tf().function(_call(op, cfg))
+                 .get_concrete_function().graph.get_operations()}
+        assert ("ResizeBicubic" in types) == runs
+        assert bool(missing_kernel(op, "tensorflow", "gpu", cfg)) == runs
+
+
 def _call(op, cfg):
     return lambda: op.tensorflow(cfg, tf())
 
