@@ -415,14 +415,15 @@ def _torch_conv2d(cfg, side, x=None):
                          groups=cfg.get("groups", 1))
 
 
-def _conv_kw(cfg):
+def conv_kwargs(cfg):
+    """The keyword arguments of conv2d in ``cfg``."""
     return {k: cfg[k] for k in ("stride", "padding", "dilation", "groups")
             if k in cfg}
 
 
 def _conv_op(name, fn):
     return _register(Op(name, lambda cfg: fn(cfg["x"], cfg["w"], cfg.get("b"),
-                                             **_conv_kw(cfg)),
+                                             **conv_kwargs(cfg)),
                         tensorflow=_tf_conv2d, torch=_torch_conv2d, tol=_conv_tol))
 
 
@@ -433,7 +434,8 @@ def _transposed_tol(cfg, framework, device):
     return tolerance(cfg["x"].dtype, fan_in=kh * kw * c_in)
 
 
-def _transposed_kw(cfg):
+def transposed_kwargs(cfg):
+    """The keyword arguments of conv_transpose2d in ``cfg``."""
     return {k: cfg[k] for k in ("stride", "padding", "output_padding", "dilation")
             if k in cfg}
 
@@ -491,7 +493,7 @@ def _torch_transposed(cfg, side):
 
 def _transposed_op(name, fn):
     return _register(Op(name, lambda cfg: fn(cfg["x"], cfg["w"], cfg.get("b"),
-                                             **_transposed_kw(cfg)),
+                                             **transposed_kwargs(cfg)),
                         tensorflow=_tf_transposed, torch=_torch_transposed,
                         tol=_transposed_tol))
 
@@ -515,7 +517,8 @@ def _pool_args(cfg):
     return pool, stride
 
 
-def _pool_kw(cfg):
+def pool_kwargs(cfg):
+    """The keyword arguments of max_pool2d / avg_pool2d in ``cfg``."""
     return {k: cfg[k] for k in ("pool_size", "stride", "padding") if k in cfg}
 
 
@@ -623,7 +626,7 @@ def _torch_max_unpool(cfg, side):
 def _ours_max_unpool(cfg):
     from .pooling import max_pool2d, max_unpool2d
 
-    pooled, idx = max_pool2d(cfg["x"], **_pool_kw(cfg), return_indices=True)
+    pooled, idx = max_pool2d(cfg["x"], **pool_kwargs(cfg), return_indices=True)
     return max_unpool2d(pooled, idx, cfg["x"].shape[1:3])
 
 
@@ -779,13 +782,13 @@ def _build() -> None:
         _transposed_op(fn.__name__, fn)
     _register(Op("conv_matrix", _conv_matrix_ours, _tf_transposed, _torch_transposed,
                  tol=_transposed_tol))
-    _register(Op("max_pool2d", lambda c: pooling.max_pool2d(c["x"], **_pool_kw(c)),
+    _register(Op("max_pool2d", lambda c: pooling.max_pool2d(c["x"], **pool_kwargs(c)),
                  _tf_pool("max"), lambda c, s: _torch_max_pool(c, s)[0],
                  tol=lambda c, f, d: EXACT))
-    _register(Op("avg_pool2d", lambda c: pooling.avg_pool2d(c["x"], **_pool_kw(c)),
+    _register(Op("avg_pool2d", lambda c: pooling.avg_pool2d(c["x"], **pool_kwargs(c)),
                  _tf_pool("avg"), _torch_avg_pool, tol=_pool_tol))
     _register(Op("max_pool2d indices",
-                 lambda c: pooling.max_pool2d(c["x"], **_pool_kw(c),
+                 lambda c: pooling.max_pool2d(c["x"], **pool_kwargs(c),
                                               return_indices=True)[1],
                  _tf_max_indices, lambda c, s: _torch_max_pool(c, s)[1],
                  tol=lambda c, f, d: EXACT, tf_back=_tf_indices_back,

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from frameworks import (
     FRAMEWORK_DEVICES,
+    OPS,
     TF_DEVICES,
     TORCH_DEVICES,
     check,
@@ -25,7 +26,7 @@ from hypothesis import strategies as st
 from inputs import pair as _pair
 from inputs import random_array as _random
 
-from companion.cases import framework_result
+from companion.cases import conv_kwargs, framework_result
 from companion.conv import conv2d, conv2d_naive, pad2d
 from companion.shapes import effective_kernel, resolve_padding2d
 
@@ -73,13 +74,12 @@ def conv_configs(draw, dtypes=(np.float64,), max_groups=3, max_dilation=3):
     }
 
 
-def _kw(cfg):
-    return {k: cfg[k] for k in ("stride", "padding", "dilation", "groups")}
+_kw = conv_kwargs
 
 
 def _tol(cfg):
-    kh, kw, c_in_g, _ = cfg["w"].shape
-    return tolerance(cfg["x"].dtype, fan_in=kh * kw * c_in_g)
+    """The table's tolerance for ``conv2d`` on ``cfg``."""
+    return OPS["conv2d"].tol(cfg, "numpy", "cpu")
 
 
 def torch_conv2d(cfg, device="cpu"):

@@ -25,7 +25,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 from inputs import pair as _pair
 
-from companion.cases import torch_native_padding
+from companion.cases import pool_kwargs, torch_native_padding
 from companion.pooling import (
     avg_pool2d,
     avg_pool2d_naive,
@@ -63,8 +63,7 @@ def pool_configs(draw, paddings=("valid", "same", "int"), ties=False):
     return {"x": x, "pool_size": pool, "stride": stride, "padding": padding}
 
 
-def _kw(cfg):
-    return {k: cfg[k] for k in ("pool_size", "stride", "padding")}
+_kw = pool_kwargs
 
 
 def _tf_args(cfg):

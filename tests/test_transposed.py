@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from frameworks import (
     FRAMEWORK_DEVICES,
+    OPS,
     TF_DEVICES,
     TORCH_DEVICES,
     check,
@@ -27,6 +28,7 @@ from hypothesis import strategies as st
 from inputs import pair as _pair
 from inputs import random_array as _random
 
+from companion.cases import transposed_kwargs
 from companion.conv import conv2d
 from companion.shapes import conv_transpose_crop, keras_equivalents, keras_same_to_torch
 from companion.subpixel import pixel_shuffle
@@ -80,13 +82,12 @@ def transpose_configs(draw, modes=("int", "valid", "same"), dilate=True):
     }
 
 
-def _kw(cfg):
-    return {k: cfg[k] for k in ("stride", "padding", "output_padding", "dilation")}
+_kw = transposed_kwargs
 
 
 def _tol(cfg):
-    kh, kw, _, c_in = cfg["w"].shape
-    return tolerance(cfg["x"].dtype, fan_in=kh * kw * c_in)
+    """The table's tolerance for ``conv_transpose2d`` on ``cfg``."""
+    return OPS["conv_transpose2d"].tol(cfg, "numpy", "cpu")
 
 
 def keras_transpose(x, w, b, stride, padding, output_padding=None, dilation=1,
