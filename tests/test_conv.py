@@ -7,20 +7,9 @@ through ``companion.cases.check``, with the tolerance rule of
 
 from __future__ import annotations
 
+import frameworks as fw
 import numpy as np
 import pytest
-from frameworks import (
-    FRAMEWORK_DEVICES,
-    OPS,
-    TF_DEVICES,
-    TORCH_DEVICES,
-    check,
-    from_torch,
-    tf,
-    to_torch,
-    tolerance,
-    torch,
-)
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from inputs import pair as _pair
@@ -79,7 +68,7 @@ _kw = conv_kwargs
 
 def _tol(cfg):
     """The table's tolerance for ``conv2d`` on ``cfg``."""
-    return OPS["conv2d"].tol(cfg, "numpy", "cpu")
+    return fw.OPS["conv2d"].tol(cfg, "numpy", "cpu")
 
 
 def torch_conv2d(cfg, device="cpu"):
@@ -91,7 +80,7 @@ def torch_conv2d(cfg, device="cpu"):
 def check_with(framework, cfg, device="cpu", fn=conv2d):
     """``companion.cases.check`` of ``fn`` (conv2d or conv2d_naive): shape,
     dtype and values agree with the framework's."""
-    check(fn.__name__, framework, device, cfg)
+    fw.check(fn.__name__, framework, device, cfg)
 
 
 # --- properties -------------------------------------------------------------
@@ -104,16 +93,16 @@ def test_fast_equals_naive(cfg):
     np.testing.assert_allclose(fast, naive, **_tol(cfg))
 
 
-@pytest.mark.parametrize("device", TF_DEVICES)
+@pytest.mark.parametrize("device", fw.TF_DEVICES)
 @given(cfg=conv_configs())
 def test_matches_tensorflow(device, cfg):
-    check("conv2d", "tensorflow", device, cfg)
+    fw.check("conv2d", "tensorflow", device, cfg)
 
 
-@pytest.mark.parametrize("device", TORCH_DEVICES)
+@pytest.mark.parametrize("device", fw.TORCH_DEVICES)
 @given(cfg=conv_configs())
 def test_matches_torch(device, cfg):
-    check("conv2d", "torch", device, cfg)
+    fw.check("conv2d", "torch", device, cfg)
 
 
 # --- the book's worked examples ----------------------------------------------
@@ -136,7 +125,7 @@ def test_article_window_gives_one(fn):
     assert out.shape == (1, 3, 3, 1)  # (5 - 3 + 1) / 1 = 3
 
 
-@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+@pytest.mark.parametrize("framework, device", fw.FRAMEWORK_DEVICES)
 @pytest.mark.parametrize("padding", ["valid", "same"])
 def test_article_image_matches_frameworks(framework, device, padding):
     cfg = {"x": ARTICLE_IMAGE, "w": ARTICLE_KERNEL, "b": np.array([1.0]),
@@ -155,7 +144,7 @@ def test_article_4x4_ones_filter(padding):
     # every 2x2 window of ones: 1 + 0 - 1 - 2 = -2; SAME pads 0 here since
     # total = max(0, (2 - 1) * 2 + 2 - 4) = 0
     np.testing.assert_array_equal(ours, np.full((1, 2, 2, 1), -2.0))
-    theirs = tf().nn.conv2d(img, filt, 2, padding.upper()).numpy()
+    theirs = fw.tf().nn.conv2d(img, filt, 2, padding.upper()).numpy()
     np.testing.assert_array_equal(ours, theirs)
 
 
@@ -181,36 +170,36 @@ def test_no_flip_cross_correlation():
 
 # --- pitfalls ------------------------------------------------------------
 
-@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+@pytest.mark.parametrize("framework, device", fw.FRAMEWORK_DEVICES)
 def test_same_is_asymmetric_and_symmetric_torch_port_is_wrong(framework, device):
     """H=6, k=3, s=2: TF "same" pads 0 on top and 1 below."""
     x, w = _random((1, 6, 6, 2)), _random((3, 3, 2, 3), 1)
     cfg = {"x": x, "w": w, "b": None, "stride": 2, "padding": "same",
            "dilation": 1, "groups": 1}
     if framework == "tensorflow":
-        check("conv2d", "tensorflow", device, cfg)
+        fw.check("conv2d", "tensorflow", device, cfg)
         return
-    F = torch().nn.functional
-    symmetric = from_torch(F.conv2d(to_torch(x, device), to_torch(w, device, "conv"),
-                                    stride=2, padding=1), device=device)
+    F = fw.torch().nn.functional
+    xt, wt = fw.to_torch(x, device), fw.to_torch(w, device, "conv")
+    symmetric = fw.from_torch(F.conv2d(xt, wt, stride=2, padding=1), device=device)
     ours = conv2d(x, w, stride=2, padding="same")
     assert symmetric.shape == ours.shape  # the right shape...
     assert not np.allclose(symmetric, ours)  # ...and the wrong values
-    explicit = from_torch(F.conv2d(F.pad(to_torch(x, device), (0, 1, 0, 1)),
-                                   to_torch(w, device, "conv"), stride=2),
+    explicit = fw.from_torch(F.conv2d(F.pad(fw.to_torch(x, device), (0, 1, 0, 1)),
+                                   fw.to_torch(w, device, "conv"), stride=2),
                           device=device)
-    np.testing.assert_allclose(explicit, ours, **tolerance(np.float64))
+    np.testing.assert_allclose(explicit, ours, **fw.tolerance(np.float64))
 
 
 def test_torch_same_refuses_stride():
-    F = torch().nn.functional
+    F = fw.torch().nn.functional
     with pytest.raises(RuntimeError, match="same"):
-        F.conv2d(torch().zeros(1, 1, 6, 6), torch().zeros(1, 1, 3, 3), stride=2,
+        F.conv2d(fw.torch().zeros(1, 1, 6, 6), fw.torch().zeros(1, 1, 3, 3), stride=2,
                  padding="same")
     cfg = {"x": _random((1, 6, 6, 1)), "w": _random((3, 3, 1, 1), 1), "b": None,
            "stride": 2, "padding": "same", "dilation": 1, "groups": 1}
-    check("conv2d", "tensorflow", "cpu", cfg)  # TF accepts it, and so do we
-    check("conv2d", "torch", "cpu", cfg)  # via an explicit asymmetric F.pad
+    fw.check("conv2d", "tensorflow", "cpu", cfg)  # TF accepts it, and so do we
+    fw.check("conv2d", "torch", "cpu", cfg)  # via an explicit asymmetric F.pad
 
 
 def test_keras_refuses_strided_dilated_but_raw_ops_agree():
@@ -221,9 +210,9 @@ def test_keras_refuses_strided_dilated_but_raw_ops_agree():
         keras.layers.Conv2D(3, 3, strides=2, dilation_rate=2)(x)
     cfg = {"x": x.astype(np.float64), "w": _random((3, 3, 2, 3), 1), "b": None,
            "stride": 2, "padding": "valid", "dilation": 2, "groups": 1}
-    check("conv2d", "tensorflow", "cpu", cfg)  # tf.nn.conv2d accepts it
-    check("conv2d", "torch", "cpu", cfg)
-    check("conv2d_naive", "torch", "cpu", cfg)
+    fw.check("conv2d", "tensorflow", "cpu", cfg)  # tf.nn.conv2d accepts it
+    fw.check("conv2d", "torch", "cpu", cfg)
+    fw.check("conv2d_naive", "torch", "cpu", cfg)
 
 
 @pytest.mark.parametrize("padding", [2, (2, 2), ((2, 2), (2, 2))])
@@ -240,7 +229,7 @@ def test_dtype_preserved(fn, dtype):
     assert fn(x, w, w[0, 0, 0], padding="same").dtype == dtype
 
 
-@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+@pytest.mark.parametrize("framework, device", fw.FRAMEWORK_DEVICES)
 def test_float32_against_frameworks(framework, device):
     """A VGG-like layer in float32: the stated float32 tolerance holds."""
     rng = np.random.default_rng(3)
@@ -251,7 +240,7 @@ def test_float32_against_frameworks(framework, device):
     check_with(framework, cfg, device)
 
 
-@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+@pytest.mark.parametrize("framework, device", fw.FRAMEWORK_DEVICES)
 def test_depthwise(framework, device):
     """groups == channels: each channel convolved on its own."""
     cfg = {"x": _random((2, 7, 6, 4)), "w": _random((3, 3, 1, 8), 1),

@@ -18,23 +18,9 @@ import re
 import subprocess
 import sys
 
+import frameworks as fw
 import numpy as np
 import pytest
-from frameworks import (
-    FRAMEWORK_DEVICES,
-    OPS,
-    check,
-    check_device,
-    from_torch,
-    gpu_missing,
-    placement,
-    pretend_gpu,
-    refused_on_gpu,
-    tf,
-    tf_result,
-    tolerance,
-    torch,
-)
 
 from companion.cases import (
     NO_GPU,
@@ -66,10 +52,11 @@ def _float32_against_float64(op, framework, device, cfg, scale=1.0, fan_in=1):
     """The framework's float32 result of ``op`` against ours in float64, with
     the float32 tolerance (TF32 off on a GPU)."""
     theirs = framework_result(op, framework, device, cfg)
-    ours64 = OPS[op].ours({k: v.astype(np.float64) if isinstance(v, np.ndarray)
+    ours64 = fw.OPS[op].ours({k: v.astype(np.float64) if isinstance(v, np.ndarray)
                            else v for k, v in cfg.items()})
     assert theirs.dtype == np.float32 and theirs.shape == ours64.shape
-    np.testing.assert_allclose(theirs, ours64, **tolerance(np.float32, scale, fan_in))
+    tol = fw.tolerance(np.float32, scale, fan_in)
+    np.testing.assert_allclose(theirs, ours64, **tol)
 
 
 # --- float32, TF32 off: every operation, each framework on each device -------
@@ -77,14 +64,14 @@ def _float32_against_float64(op, framework, device, cfg, scale=1.0, fan_in=1):
 X_CONV, W_CONV = _data(2, 12, 11, 32), _data(3, 3, 32, 16, seed=1)
 
 
-@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+@pytest.mark.parametrize("framework, device", fw.FRAMEWORK_DEVICES)
 def test_float32_conv2d(framework, device):
     _float32_against_float64("conv2d", framework, device,
                              {"x": X_CONV, "w": W_CONV, "padding": "same"},
                              fan_in=9 * 32)
 
 
-@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+@pytest.mark.parametrize("framework, device", fw.FRAMEWORK_DEVICES)
 def test_float32_conv_transpose2d(framework, device):
     """k = 4, stride 2, Keras "same" = PyTorch padding 1 (chapter 2)."""
     cfg = {"x": _data(2, 7, 6, 24), "w": _data(4, 4, 8, 24, seed=1), "stride": 2,
@@ -93,7 +80,7 @@ def test_float32_conv_transpose2d(framework, device):
                              fan_in=4 * 4 * 24)
 
 
-@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+@pytest.mark.parametrize("framework, device", fw.FRAMEWORK_DEVICES)
 @pytest.mark.parametrize("op", ["max_pool2d", "avg_pool2d"])
 def test_float32_pooling(framework, device, op):
     """3 x 3, stride 2, TF "same" on an odd size: max and average."""
@@ -101,7 +88,7 @@ def test_float32_pooling(framework, device, op):
     _float32_against_float64(op, framework, device, cfg, fan_in=9)
 
 
-@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+@pytest.mark.parametrize("framework, device", fw.FRAMEWORK_DEVICES)
 @pytest.mark.parametrize("size", [(11, 23), (4, 5)])
 def test_float32_resize_bilinear(framework, device, size):
     """7 x 9 -> 11 x 23 and 4 x 5 (half-pixel centres in both frameworks)."""
@@ -112,11 +99,11 @@ def test_float32_resize_bilinear(framework, device, size):
                              scale=float(x.max() - x.min()), fan_in=4)
 
 
-@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+@pytest.mark.parametrize("framework, device", fw.FRAMEWORK_DEVICES)
 def test_float32_pixel_shuffle(framework, device):
     """A rearrangement: exact, in each framework's channel order."""
     order = "tf" if framework == "tensorflow" else "torch"
-    res = check(f"pixel_shuffle ({order} order)", framework, device,
+    res = fw.check(f"pixel_shuffle ({order} order)", framework, device,
                 {"x": _data(2, 5, 3, 12), "r": 2})
     assert res.rtol == res.atol == 0 and res.max_abs_err == 0
 
@@ -126,32 +113,32 @@ def test_float32_pixel_shuffle(framework, device):
 def _tf32_capable(framework):
     """Compute capability >= 8.0 (Ampere and later) has TF32."""
     if framework == "torch":
-        major, _ = torch().cuda.get_device_capability()
+        major, _ = fw.torch().cuda.get_device_capability()
         return major >= 8
-    gpu = tf().config.list_physical_devices("GPU")[0]
-    major, _ = tf().config.experimental.get_device_details(gpu)["compute_capability"]
+    gpu = fw.tf().config.list_physical_devices("GPU")[0]
+    major, _ = fw.tf().config.experimental.get_device_details(gpu)["compute_capability"]
     return major >= 8
 
 
 def _set_tf32(framework, on):
     if framework == "torch":
-        torch().backends.cudnn.allow_tf32 = on
-        torch().backends.cuda.matmul.allow_tf32 = on
+        fw.torch().backends.cudnn.allow_tf32 = on
+        fw.torch().backends.cuda.matmul.allow_tf32 = on
     else:
-        tf().config.experimental.enable_tensor_float_32_execution(on)
+        fw.tf().config.experimental.enable_tensor_float_32_execution(on)
 
 
 @pytest.mark.parametrize("framework, device",
-                         [p for p in FRAMEWORK_DEVICES if p.id.endswith("gpu")])
+                         [p for p in fw.FRAMEWORK_DEVICES if p.id.endswith("gpu")])
 def test_tf32_on_exceeds_the_float32_tolerance(framework, device):
     """On unit-variance data with fan-in 9 x 64, TF32 (10 mantissa bits) errs by
     about 1e-3 of the output scale, far above atol 1e-5 x sqrt(576)."""
-    if pretend_gpu():
+    if fw.pretend_gpu():
         pytest.skip("pretend-GPU mode: TF32 exists on a real GPU only")
     if not _tf32_capable(framework):
         pytest.skip("this GPU predates TF32 (compute capability < 8.0)")
     w = _data(3, 3, 64, 32, seed=1)
-    tol = tolerance(np.float32, fan_in=9 * 64)
+    tol = fw.tolerance(np.float32, fan_in=9 * 64)
 
     def excess(n, on):
         """Largest error over the tolerance (> 0: outside) for a batch of n.
@@ -178,19 +165,19 @@ def test_tf1_bicubic_of_the_same_size_runs_no_resize_op():
     """tf.compat.v1.image.resize returns its input when the size does not
     change: no ResizeBicubic runs, so nothing is refused on the GPU and the
     case is compared (found by the pretend-GPU run: it asserted a refusal)."""
-    op = OPS["resize (tf1)"]
+    op = fw.OPS["resize (tf1)"]
     x = _data(1, 3, 4, 1)
     same = {"x": x, "size": (3, 4), "method": "bicubic", "convention": "tf1"}
     other = dict(same, size=(5, 4))
     for cfg, runs in ((same, False), (other, True)):
-        types = {o.type for o in tf().function(_call(op, cfg))
+        types = {o.type for o in fw.tf().function(_call(op, cfg))
                  .get_concrete_function().graph.get_operations()}
         assert ("ResizeBicubic" in types) == runs
         assert bool(missing_kernel(op, "tensorflow", "gpu", cfg)) == runs
 
 
 def _call(op, cfg):
-    return lambda: op.tensorflow(cfg, tf())
+    return lambda: op.tensorflow(cfg, fw.tf())
 
 
 def test_no_gpu_kernel_facts_name_ops_the_calls_run():
@@ -201,16 +188,16 @@ def test_no_gpu_kernel_facts_name_ops_the_calls_run():
         assert framework == "tensorflow" and fact.startswith("tensorflow/core/")
         found = 0
         for case in ROWS:
-            op = OPS[case.op]
+            op = fw.OPS[case.op]
             cfg = case.cfg()
             if dtype != "any":
                 cfg = dict(cfg, x=cfg["x"].astype(dtype))
             if kernel not in op.tf_kernels(cfg):
                 continue
             found += 1
-            if gpu_missing("tensorflow") is None:  # a GPU, or pretend-GPU mode
-                assert refused_on_gpu(_call(op, cfg), kernel), case.label
-            types = {o.type for o in tf().function(_call(op, cfg))
+            if fw.gpu_missing("tensorflow") is None:  # a GPU, or pretend-GPU mode
+                assert fw.refused_on_gpu(_call(op, cfg), kernel), case.label
+            types = {o.type for o in fw.tf().function(_call(op, cfg))
                      .get_concrete_function().graph.get_operations()}
             assert kernel in types, (case.label, kernel, sorted(types))
             assert missing_kernel(op, "tensorflow", "gpu", cfg) == fact
@@ -228,22 +215,22 @@ def test_a_cpu_result_fails_the_gpu_device_check(monkeypatch):
     """What every GPU case relies on: a result that ran on the CPU (soft
     placement, a forgotten .to("cuda")) is rejected, in both frameworks."""
     monkeypatch.delenv("COURSE_PRETEND_GPU", raising=False)
-    with tf().device("/CPU:0"):
-        t = tf().constant([1.0]) * 2
-    tt = torch().ones(1)
+    with fw.tf().device("/CPU:0"):
+        t = fw.tf().constant([1.0]) * 2
+    tt = fw.torch().ones(1)
     for tensor in (t, tt):
-        check_device(tensor, "cpu")
+        fw.check_device(tensor, "cpu")
         with pytest.raises(RuntimeError, match="expected on gpu"):
-            check_device(tensor, "gpu")
+            fw.check_device(tensor, "gpu")
     with pytest.raises(RuntimeError, match="expected on gpu"):
-        tf_result(t, "gpu")
+        fw.tf_result(t, "gpu")
     with pytest.raises(RuntimeError, match="expected on gpu"):
-        from_torch(tt, "none", device="gpu")
-    np.testing.assert_array_equal(tf_result(t, "cpu"), [2.0])
+        fw.from_torch(tt, "none", device="gpu")
+    np.testing.assert_array_equal(fw.tf_result(t, "cpu"), [2.0])
 
 
 def test_soft_device_placement_is_off():
-    assert tf().config.get_soft_device_placement() is False
+    assert fw.tf().config.get_soft_device_placement() is False
 
 
 def test_tie_mask_ignores_only_tie_rows():
@@ -258,7 +245,7 @@ def test_tie_mask_ignores_only_tie_rows():
     x = _data(1, 4, 7, 1)
     size = (8, 11)
     cfg = {"x": x, "size": size, "method": "nearest", "convention": "torch"}
-    view = OPS["resize (torch)"].gpu_view
+    view = fw.OPS["resize (torch)"].gpu_view
     ours = resize(x, size, "nearest", convention="torch")
     ref = ours.copy()
     ref[:, 2] += 1  # a tie row: ignored
@@ -274,20 +261,20 @@ def test_pretend_gpu_stubs_only_placement_and_the_device_check(monkeypatch):
     """COURSE_PRETEND_GPU=1: the GPU is the CPU for placement and the device
     check; the strict settings still apply and the facts still hold."""
     monkeypatch.setenv("COURSE_PRETEND_GPU", "1")
-    assert placement("tensorflow", "gpu") == "/CPU:0"
-    assert placement("torch", "gpu") == "cpu"
-    assert gpu_missing("tensorflow") is None and gpu_missing("torch") is None
-    check_device(torch().ones(1), "gpu")
-    assert tf().config.get_soft_device_placement() is False
-    assert torch().backends.cudnn.allow_tf32 is False
+    assert fw.placement("tensorflow", "gpu") == "/CPU:0"
+    assert fw.placement("torch", "gpu") == "cpu"
+    assert fw.gpu_missing("tensorflow") is None and fw.gpu_missing("torch") is None
+    fw.check_device(fw.torch().ones(1), "gpu")
+    assert fw.tf().config.get_soft_device_placement() is False
+    assert fw.torch().backends.cudnn.allow_tf32 is False
     res = run("resize (tf)", "tensorflow", "gpu",
               {"x": _data(1, 4, 5, 1), "size": (7, 9), "method": "bicubic",
                "convention": "tf"})
     assert res.note == NO_GPU and res.ok and res.theirs is None
     monkeypatch.setenv("COURSE_PRETEND_GPU", "0")
-    if gpu_missing("torch"):
+    if fw.gpu_missing("torch"):
         with pytest.raises(NoGPUError, match="no GPU visible to PyTorch"):
-            placement("torch", "gpu")
+            fw.placement("torch", "gpu")
 
 
 # --- the harness fails loudly without a GPU -----------------------------------

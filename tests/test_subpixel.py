@@ -5,17 +5,9 @@ every comparison is exact, in float64 where the framework allows.
 
 from __future__ import annotations
 
+import frameworks as fw
 import numpy as np
 import pytest
-from frameworks import (
-    TF_DEVICES,
-    TORCH_DEVICES,
-    check,
-    from_torch,
-    tf,
-    to_torch,
-    torch,
-)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -71,7 +63,7 @@ def test_permutation_is_the_semantics_formula():
 # Against the frameworks
 # --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("device", TF_DEVICES)
+@pytest.mark.parametrize("device", fw.TF_DEVICES)
 @given(case=deep_images(min_r=2),  # TensorFlow requires block_size >= 2
        dtype=st.sampled_from([np.float64, np.float32]))
 def test_tf_order_matches_depth_to_space(device, case, dtype):
@@ -79,18 +71,18 @@ def test_tf_order_matches_depth_to_space(device, case, dtype):
     helper checks the refusal; float32 runs there."""
     x, r, _ = case
     x = x.astype(dtype)
-    check("pixel_shuffle (tf order)", "tensorflow", device, {"x": x, "r": r})
-    check("pixel_unshuffle (tf order)", "tensorflow", device,
+    fw.check("pixel_shuffle (tf order)", "tensorflow", device, {"x": x, "r": r})
+    fw.check("pixel_unshuffle (tf order)", "tensorflow", device,
           {"x": pixel_shuffle(x, r, "tf"), "r": r})
 
 
-@pytest.mark.parametrize("device", TORCH_DEVICES)
+@pytest.mark.parametrize("device", fw.TORCH_DEVICES)
 @given(case=deep_images(), dtype=st.sampled_from([np.float64, np.float32]))
 def test_torch_order_matches_pixel_shuffle(device, case, dtype):
     x, r, _ = case
     x = x.astype(dtype)
-    check("pixel_shuffle (torch order)", "torch", device, {"x": x, "r": r})
-    check("pixel_unshuffle (torch order)", "torch", device,
+    fw.check("pixel_shuffle (torch order)", "torch", device, {"x": x, "r": r})
+    fw.check("pixel_unshuffle (torch order)", "torch", device,
           {"x": pixel_shuffle(x, r, "torch"), "r": r})
 
 
@@ -107,10 +99,11 @@ def test_unshuffle_inverts_shuffle(case, order):
 @given(case=deep_images(min_r=2))
 def test_layout_transpose_alone_fails_and_the_permutation_fixes_it(case):
     x, r, c = case
-    theirs_tf = tf().nn.depth_to_space(x, r).numpy()
-    naive = from_torch(torch().nn.functional.pixel_shuffle(to_torch(x), r))
+    theirs_tf = fw.tf().nn.depth_to_space(x, r).numpy()
+    naive = fw.from_torch(fw.torch().nn.functional.pixel_shuffle(fw.to_torch(x), r))
     p = shuffle_permutation(c, r, "tf", "torch")
-    fixed = from_torch(torch().nn.functional.pixel_shuffle(to_torch(x[..., p]), r))
+    shuffle = fw.torch().nn.functional.pixel_shuffle
+    fixed = fw.from_torch(shuffle(fw.to_torch(x[..., p]), r))
     np.testing.assert_array_equal(fixed, theirs_tf)
     if c == 1:  # one channel: the orders agree
         np.testing.assert_array_equal(naive, theirs_tf)
@@ -129,10 +122,10 @@ def test_channels_not_divisible_by_r_squared():
     with pytest.raises(ValueError, match=r"channels of x \(6\) must be divisible "
                                          r"by r\*r = 4"):
         pixel_shuffle(x, 2)
-    with pytest.raises(tf().errors.InvalidArgumentError):
-        tf().nn.depth_to_space(x, 2)
+    with pytest.raises(fw.tf().errors.InvalidArgumentError):
+        fw.tf().nn.depth_to_space(x, 2)
     with pytest.raises(RuntimeError):
-        torch().nn.functional.pixel_shuffle(to_torch(x), 2)
+        fw.torch().nn.functional.pixel_shuffle(fw.to_torch(x), 2)
 
 
 def test_unshuffle_needs_sides_divisible_by_r():
@@ -140,7 +133,7 @@ def test_unshuffle_needs_sides_divisible_by_r():
     with pytest.raises(ValueError, match=r"\(3, 4\) must be divisible by r=2"):
         pixel_unshuffle(x, 2)
     with pytest.raises(RuntimeError):
-        torch().nn.functional.pixel_unshuffle(to_torch(x), 2)
+        fw.torch().nn.functional.pixel_unshuffle(fw.to_torch(x), 2)
 
 
 @pytest.mark.parametrize("call,error,match", [
