@@ -1071,20 +1071,19 @@ _IMAGES = _rng_inputs(2016, x=(2, 7, 9, 3), d=(2, 5, 3, 12), s=(2, 6, 4, 3),
                       w=(3, 3, 3, 4), b=(4,))
 
 
-def _core(**cfg):
-    def make():
-        a = _CORE()
-        return {k: a[v] if isinstance(v, str) and v in a else v
-                for k, v in cfg.items()}
-    return make
+def _from(inputs):
+    """``cfg(**named)``: a configuration maker whose string values naming an
+    array of ``inputs()`` are that array."""
+    def cfg(**named):
+        def make():
+            a = inputs()
+            return {k: a[v] if isinstance(v, str) and v in a else v
+                    for k, v in named.items()}
+        return make
+    return cfg
 
 
-def _images(**cfg):
-    def make():
-        a = _IMAGES()
-        return {k: a[v] if isinstance(v, str) and v in a else v
-                for k, v in cfg.items()}
-    return make
+_core, _images = _from(_CORE), _from(_IMAGES)
 
 
 def _rows() -> list[Case]:
