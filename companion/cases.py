@@ -281,8 +281,9 @@ def tolerance(dtype, scale: float = 1.0, fan_in: int = 1) -> dict:
 
     Examples
     --------
-    >>> tolerance(np.float32, fan_in=9)
-    {'rtol': 1e-05, 'atol': 3e-05}
+    >>> tol = tolerance(np.float32, fan_in=9)  # 1e-5 x sqrt(9)
+    >>> tol["rtol"], round(tol["atol"], 12)
+    (1e-05, 3e-05)
     """
     eps = 1e-10 if np.dtype(dtype) == np.float64 else 1e-5
     return {"rtol": eps, "atol": float(eps * scale * math.sqrt(max(1, fan_in)))}
