@@ -36,6 +36,9 @@ from companion.cases import (  # noqa: F401  (re-exported for the tests)
     torch,
 )
 from companion.cases import to_torch as _to_torch
+from companion.utils import quiet_tensorflow
+
+quiet_tensorflow()  # before any test imports TensorFlow (oneDNN off, no logs)
 
 #: Set by ``make test-gpu``: a missing GPU is a failure, not a skip.
 REQUIRE_GPU = os.environ.get("COURSE_REQUIRE_GPU", "") == "1"
@@ -89,17 +92,3 @@ def on_real_gpu(device: str) -> bool:
     """Whether ``device`` is a real GPU (``"gpu"`` outside pretend-GPU mode,
     where the "GPU" is the CPU and has the CPU's kernels)."""
     return device == "gpu" and not pretend_gpu()
-
-
-def tf_refuses_on_gpu(op: str, dtype) -> str | None:
-    """The fact if TensorFlow has no GPU kernel for ``op`` in ``dtype``."""
-    return gpu_kernel_missing("tensorflow", op, dtype)
-
-
-def assert_no_gpu_kernel(fn, op: str, dtype) -> None:
-    """On the GPU with soft placement off, ``fn()`` must be refused (the op
-    listed in NO_GPU_KERNEL has no kernel there) rather than run on the CPU;
-    in pretend-GPU mode, ``fn`` must run that op."""
-    assert tf_refuses_on_gpu(op, dtype), (op, dtype)
-    require_gpu("tensorflow")
-    assert refused_on_gpu(fn, op), f"TensorFlow ran {op} ({dtype}) on the GPU"
