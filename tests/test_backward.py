@@ -10,6 +10,7 @@ from frameworks import (
     TF_DEVICES,
     TORCH_DEVICES,
     from_torch,
+    on_real_gpu,
     tf,
     tf_device,
     tf_result,
@@ -62,7 +63,7 @@ def torch_grads(cfg, dout, device="cpu"):
 def tf_route(cfg, device="cpu"):
     """Which TensorFlow graph ``tf_grads`` builds for ``cfg`` (a label)."""
     stride, dilation = _pair(cfg["stride"]), _pair(cfg["dilation"])
-    if device == "gpu" or (cfg["groups"] == 1 and dilation == (1, 1)):
+    if on_real_gpu(device) or (cfg["groups"] == 1 and dilation == (1, 1)):
         return "tf.nn.conv2d"
     return ("CPU graph" + (", per-group split" if cfg["groups"] > 1 else "")
             + (", dilated" if dilation != (1, 1) else "")
@@ -88,7 +89,7 @@ def tf_grads(cfg, dout, device="cpu"):
     groups, padding = cfg["groups"], cfg["padding"]
     x, w = tf().Variable(cfg["x"]), tf().Variable(cfg["w"])
     b = tf().Variable(np.zeros(cfg["w"].shape[3]))
-    native = device == "gpu" or (groups == 1 and dilation == (1, 1))
+    native = on_real_gpu(device) or (groups == 1 and dilation == (1, 1))
     strided_dilation = not native and dilation != (1, 1) and stride != (1, 1)
     with tf().device(tf_device(device)), tf().GradientTape() as tape:
         if isinstance(padding, str) and not strided_dilation:

@@ -1,31 +1,21 @@
 """companion.conv against its naive loop, TensorFlow and PyTorch.
 
-Comparisons run in float64 (both frameworks support it for conv2d on the CPU);
-float32 cases use ``frameworks.tolerance`` (rtol 1e-5, atol 1e-5 x
-sqrt(fan_in)).
+Comparisons run in float64 (both frameworks support it for conv2d on the CPU)
+through ``companion.cases.check``, with the tolerance rule of
+``companion.cases`` (float32: rtol 1e-5, atol 1e-5 x sqrt(fan_in)).
 """
 
 from __future__ import annotations
 
+import frameworks as fw
 import numpy as np
 import pytest
-from frameworks import (
-    FRAMEWORK_DEVICES,
-    TF_DEVICES,
-    TORCH_DEVICES,
-    from_torch,
-    tf,
-    tf_device,
-    tf_result,
-    to_torch,
-    tolerance,
-    torch,
-)
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from inputs import pair as _pair
 from inputs import random_array as _random
 
+from companion.cases import conv_kwargs, framework_result
 from companion.conv import conv2d, conv2d_naive, pad2d
 from companion.shapes import effective_kernel, resolve_padding2d
 
@@ -73,66 +63,24 @@ def conv_configs(draw, dtypes=(np.float64,), max_groups=3, max_dilation=3):
     }
 
 
-def _kw(cfg):
-    return {k: cfg[k] for k in ("stride", "padding", "dilation", "groups")}
+_kw = conv_kwargs
 
 
 def _tol(cfg):
-    kh, kw, c_in_g, _ = cfg["w"].shape
-    return tolerance(cfg["x"].dtype, fan_in=kh * kw * c_in_g)
-
-
-def tf_conv2d(cfg, device="cpu"):
-    """TensorFlow's conv2d: string padding as TF spells it, else explicit."""
-    x, w = cfg["x"], cfg["w"]
-    padding = cfg["padding"]
-    if isinstance(padding, str):
-        tf_padding = padding.upper()
-    else:
-        pads = resolve_padding2d(padding, x.shape[1:3], w.shape[:2])
-        tf_padding = [[0, 0], list(pads[0]), list(pads[1]), [0, 0]]
-    with tf().device(tf_device(device)):
-        y = tf().nn.conv2d(tf().constant(x), tf().constant(w), _pair(cfg["stride"]),
-                           tf_padding, dilations=_pair(cfg["dilation"]))
-        if cfg["b"] is not None:
-            y = y + cfg["b"]
-    return tf_result(y, device)
+    """The table's tolerance for ``conv2d`` on ``cfg``."""
+    return fw.OPS["conv2d"].tol(cfg, "numpy", "cpu")
 
 
 def torch_conv2d(cfg, device="cpu"):
-    """PyTorch's conv2d after an explicit (possibly asymmetric) F.pad."""
-    F = torch().nn.functional
-    x, w = cfg["x"], cfg["w"]
-    stride, dilation = _pair(cfg["stride"]), _pair(cfg["dilation"])
-    (t, b), (l, r) = resolve_padding2d(cfg["padding"], x.shape[1:3], w.shape[:2],
-                                       stride, dilation)
-    bias = None if cfg["b"] is None else to_torch(cfg["b"], device, "none")
-    y = F.conv2d(F.pad(to_torch(x, device), (l, r, t, b)), to_torch(w, device, "conv"),
-                 bias, stride=stride, dilation=dilation, groups=cfg["groups"])
-    return from_torch(y, device=device)
+    """PyTorch's conv2d of the table (after an explicit, possibly asymmetric,
+    F.pad), as NHWC NumPy."""
+    return framework_result("conv2d", "torch", device, cfg)
 
 
-def check_tf(cfg, device="cpu", fn=conv2d):
-    """Same inputs into ours and TensorFlow's: shape, dtype and values agree."""
-    ours = fn(cfg["x"], cfg["w"], cfg["b"], **_kw(cfg))
-    theirs = tf_conv2d(cfg, device)
-    assert ours.shape == theirs.shape
-    assert ours.dtype == cfg["x"].dtype
-    np.testing.assert_allclose(ours, theirs, **_tol(cfg))
-
-
-def check_torch(cfg, device="cpu", fn=conv2d):
-    """Same inputs into ours and PyTorch's: shape, dtype and values agree."""
-    ours = fn(cfg["x"], cfg["w"], cfg["b"], **_kw(cfg))
-    theirs = torch_conv2d(cfg, device)
-    assert ours.shape == theirs.shape
-    assert ours.dtype == cfg["x"].dtype
-    np.testing.assert_allclose(ours, theirs, **_tol(cfg))
-
-
-def check(framework, cfg, device="cpu", fn=conv2d):
-    """check_tf or check_torch, by framework name."""
-    (check_tf if framework == "tensorflow" else check_torch)(cfg, device, fn)
+def check_with(framework, cfg, device="cpu", fn=conv2d):
+    """``companion.cases.check`` of ``fn`` (conv2d or conv2d_naive): shape,
+    dtype and values agree with the framework's."""
+    fw.check(fn.__name__, framework, device, cfg)
 
 
 # --- properties -------------------------------------------------------------
@@ -145,16 +93,16 @@ def test_fast_equals_naive(cfg):
     np.testing.assert_allclose(fast, naive, **_tol(cfg))
 
 
-@pytest.mark.parametrize("device", TF_DEVICES)
+@pytest.mark.parametrize("device", fw.TF_DEVICES)
 @given(cfg=conv_configs())
 def test_matches_tensorflow(device, cfg):
-    check_tf(cfg, device)
+    fw.check("conv2d", "tensorflow", device, cfg)
 
 
-@pytest.mark.parametrize("device", TORCH_DEVICES)
+@pytest.mark.parametrize("device", fw.TORCH_DEVICES)
 @given(cfg=conv_configs())
 def test_matches_torch(device, cfg):
-    check_torch(cfg, device)
+    fw.check("conv2d", "torch", device, cfg)
 
 
 # --- the book's worked examples ----------------------------------------------
@@ -177,12 +125,12 @@ def test_article_window_gives_one(fn):
     assert out.shape == (1, 3, 3, 1)  # (5 - 3 + 1) / 1 = 3
 
 
-@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+@pytest.mark.parametrize("framework, device", fw.FRAMEWORK_DEVICES)
 @pytest.mark.parametrize("padding", ["valid", "same"])
 def test_article_image_matches_frameworks(framework, device, padding):
     cfg = {"x": ARTICLE_IMAGE, "w": ARTICLE_KERNEL, "b": np.array([1.0]),
            "stride": 1, "padding": padding, "dilation": 1, "groups": 1}
-    check(framework, cfg, device)
+    check_with(framework, cfg, device)
     assert conv2d(cfg["x"], cfg["w"], padding=padding).shape[1:3] == \
         ((3, 3) if padding == "valid" else (5, 5))  # zero padding keeps 5x5
 
@@ -196,7 +144,7 @@ def test_article_4x4_ones_filter(padding):
     # every 2x2 window of ones: 1 + 0 - 1 - 2 = -2; SAME pads 0 here since
     # total = max(0, (2 - 1) * 2 + 2 - 4) = 0
     np.testing.assert_array_equal(ours, np.full((1, 2, 2, 1), -2.0))
-    theirs = tf().nn.conv2d(img, filt, 2, padding.upper()).numpy()
+    theirs = fw.tf().nn.conv2d(img, filt, 2, padding.upper()).numpy()
     np.testing.assert_array_equal(ours, theirs)
 
 
@@ -220,38 +168,38 @@ def test_no_flip_cross_correlation():
     np.testing.assert_array_equal(conv2d(x, w)[0, :, :, 0], x[0, :2, 1:, 0])
 
 
-# --- pitfalls (SEMANTICS.md) ------------------------------------------------
+# --- pitfalls ------------------------------------------------------------
 
-@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+@pytest.mark.parametrize("framework, device", fw.FRAMEWORK_DEVICES)
 def test_same_is_asymmetric_and_symmetric_torch_port_is_wrong(framework, device):
     """H=6, k=3, s=2: TF "same" pads 0 on top and 1 below."""
     x, w = _random((1, 6, 6, 2)), _random((3, 3, 2, 3), 1)
     cfg = {"x": x, "w": w, "b": None, "stride": 2, "padding": "same",
            "dilation": 1, "groups": 1}
     if framework == "tensorflow":
-        check_tf(cfg, device)
+        fw.check("conv2d", "tensorflow", device, cfg)
         return
-    F = torch().nn.functional
-    symmetric = from_torch(F.conv2d(to_torch(x, device), to_torch(w, device, "conv"),
-                                    stride=2, padding=1), device=device)
+    F = fw.torch().nn.functional
+    xt, wt = fw.to_torch(x, device), fw.to_torch(w, device, "conv")
+    symmetric = fw.from_torch(F.conv2d(xt, wt, stride=2, padding=1), device=device)
     ours = conv2d(x, w, stride=2, padding="same")
     assert symmetric.shape == ours.shape  # the right shape...
     assert not np.allclose(symmetric, ours)  # ...and the wrong values
-    explicit = from_torch(F.conv2d(F.pad(to_torch(x, device), (0, 1, 0, 1)),
-                                   to_torch(w, device, "conv"), stride=2),
+    explicit = fw.from_torch(F.conv2d(F.pad(fw.to_torch(x, device), (0, 1, 0, 1)),
+                                   fw.to_torch(w, device, "conv"), stride=2),
                           device=device)
-    np.testing.assert_allclose(explicit, ours, **tolerance(np.float64))
+    np.testing.assert_allclose(explicit, ours, **fw.tolerance(np.float64))
 
 
 def test_torch_same_refuses_stride():
-    F = torch().nn.functional
+    F = fw.torch().nn.functional
     with pytest.raises(RuntimeError, match="same"):
-        F.conv2d(torch().zeros(1, 1, 6, 6), torch().zeros(1, 1, 3, 3), stride=2,
+        F.conv2d(fw.torch().zeros(1, 1, 6, 6), fw.torch().zeros(1, 1, 3, 3), stride=2,
                  padding="same")
     cfg = {"x": _random((1, 6, 6, 1)), "w": _random((3, 3, 1, 1), 1), "b": None,
            "stride": 2, "padding": "same", "dilation": 1, "groups": 1}
-    check_tf(cfg)  # TF accepts it, and so do we
-    check_torch(cfg)  # via an explicit asymmetric F.pad
+    fw.check("conv2d", "tensorflow", "cpu", cfg)  # TF accepts it, and so do we
+    fw.check("conv2d", "torch", "cpu", cfg)  # via an explicit asymmetric F.pad
 
 
 def test_keras_refuses_strided_dilated_but_raw_ops_agree():
@@ -262,9 +210,9 @@ def test_keras_refuses_strided_dilated_but_raw_ops_agree():
         keras.layers.Conv2D(3, 3, strides=2, dilation_rate=2)(x)
     cfg = {"x": x.astype(np.float64), "w": _random((3, 3, 2, 3), 1), "b": None,
            "stride": 2, "padding": "valid", "dilation": 2, "groups": 1}
-    check_tf(cfg)  # tf.nn.conv2d accepts it
-    check_torch(cfg)
-    check_torch(cfg, fn=conv2d_naive)
+    fw.check("conv2d", "tensorflow", "cpu", cfg)  # tf.nn.conv2d accepts it
+    fw.check("conv2d", "torch", "cpu", cfg)
+    fw.check("conv2d_naive", "torch", "cpu", cfg)
 
 
 @pytest.mark.parametrize("padding", [2, (2, 2), ((2, 2), (2, 2))])
@@ -281,7 +229,7 @@ def test_dtype_preserved(fn, dtype):
     assert fn(x, w, w[0, 0, 0], padding="same").dtype == dtype
 
 
-@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+@pytest.mark.parametrize("framework, device", fw.FRAMEWORK_DEVICES)
 def test_float32_against_frameworks(framework, device):
     """A VGG-like layer in float32: the stated float32 tolerance holds."""
     rng = np.random.default_rng(3)
@@ -289,30 +237,14 @@ def test_float32_against_frameworks(framework, device):
            "w": rng.standard_normal((3, 3, 16, 8), dtype=np.float32),
            "b": rng.standard_normal(8, dtype=np.float32),
            "stride": 1, "padding": "same", "dilation": 1, "groups": 1}
-    check(framework, cfg, device)
+    check_with(framework, cfg, device)
 
 
-@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+@pytest.mark.parametrize("framework, device", fw.FRAMEWORK_DEVICES)
 def test_depthwise(framework, device):
     """groups == channels: each channel convolved on its own."""
     cfg = {"x": _random((2, 7, 6, 4)), "w": _random((3, 3, 1, 8), 1),
            "b": _random(8, 2), "stride": 1, "padding": 1, "dilation": 1,
            "groups": 4}
-    check(framework, cfg, device)
-    check(framework, cfg, device, fn=conv2d_naive)
-
-
-def test_crosscheck_rows_pass():
-    """``python -m companion.crosscheck``'s core rows, CPU: every row passes."""
-    from companion.crosscheck import collect
-
-    rows = collect(["companion._checks_core"],
-                   {"tensorflow": ["cpu"], "torch": ["cpu"]})
-    failing = [r for r in rows if not r.ok]
-    assert not failing, failing
-    ops = {r.operation.split(" ")[0] for r in rows}
-    assert {"conv2d", "conv2d_naive", "conv_transpose2d", "conv_transpose2d_scatter",
-            "conv_transpose2d_zero_insert", "conv_matrix", "max_pool2d", "avg_pool2d",
-            "max_unpool2d", "avg_unpool2d", "conv2d_backward",
-            "max_pool2d_backward"} <= ops
-    assert len(rows) == 2 * len({r.operation for r in rows})
+    check_with(framework, cfg, device)
+    check_with(framework, cfg, device, fn=conv2d_naive)

@@ -6,24 +6,14 @@ one division (``tolerance(float64)``).
 
 from __future__ import annotations
 
+import frameworks as fw
 import numpy as np
 import pytest
-from frameworks import (
-    FRAMEWORK_DEVICES,
-    TF_DEVICES,
-    TORCH_DEVICES,
-    from_torch,
-    tf,
-    tf_device,
-    tf_result,
-    to_torch,
-    tolerance,
-    torch,
-)
 from hypothesis import event, given
 from hypothesis import strategies as st
 from inputs import pair as _pair
 
+from companion.cases import pool_kwargs, torch_native_padding
 from companion.pooling import (
     avg_pool2d,
     avg_pool2d_naive,
@@ -36,9 +26,8 @@ from companion.pooling import (
     max_pool2d_naive,
     max_unpool2d,
 )
-from companion.shapes import resolve_padding2d
 
-TOL = tolerance(np.float64)
+TOL = fw.tolerance(np.float64)
 
 
 @st.composite
@@ -62,8 +51,7 @@ def pool_configs(draw, paddings=("valid", "same", "int"), ties=False):
     return {"x": x, "pool_size": pool, "stride": stride, "padding": padding}
 
 
-def _kw(cfg):
-    return {k: cfg[k] for k in ("pool_size", "stride", "padding")}
+_kw = pool_kwargs
 
 
 def _tf_args(cfg):
@@ -72,75 +60,20 @@ def _tf_args(cfg):
     return pool, stride, cfg["padding"].upper()
 
 
-def _torch_padded(cfg, value, device="cpu"):
-    """Input padded explicitly (TF's asymmetric "same" included)."""
-    F = torch().nn.functional
-    pool = _pair(cfg["pool_size"])
-    stride = pool if cfg["stride"] is None else _pair(cfg["stride"])
-    (t, b), (l, r) = resolve_padding2d(cfg["padding"], cfg["x"].shape[1:3], pool,
-                                       stride)
-    padded = F.pad(to_torch(cfg["x"], device), (l, r, t, b), value=value)
-    return padded, pool, stride, (t, b, l, r)
-
-
-def check_tf(cfg, device="cpu"):
-    """max and avg against tf.nn.max_pool2d / avg_pool2d (string padding)."""
-    pool, stride, padding = _tf_args(cfg)
-    x = tf().constant(cfg["x"])
-    with tf().device(tf_device(device)):
-        tf_max = tf_result(tf().nn.max_pool2d(x, pool, stride, padding), device)
-        tf_avg = tf_result(tf().nn.avg_pool2d(x, pool, stride, padding), device)
-    for ours, theirs in ((max_pool2d(cfg["x"], **_kw(cfg)), tf_max),
-                         (avg_pool2d(cfg["x"], **_kw(cfg)), tf_avg)):
-        assert ours.shape == theirs.shape and ours.dtype == cfg["x"].dtype
-        np.testing.assert_allclose(ours, theirs, **tolerance(ours.dtype))
-
-
-def _torch_native_padding(cfg):
-    """``(ph, pw)`` when PyTorch's pooling can take ``cfg``'s padding itself
-    (symmetric, at most half the window), else None."""
-    pool = _pair(cfg["pool_size"])
-    stride = pool if cfg["stride"] is None else _pair(cfg["stride"])
-    pads = resolve_padding2d(cfg["padding"], cfg["x"].shape[1:3], pool, stride)
-    if all(p[0] == p[1] and 2 * p[0] <= k for p, k in zip(pads, pool)):
-        return pads[0][0], pads[1][0]
-    return None
-
-
-def check_torch(cfg, device="cpu"):
-    """max, its indices and avg against PyTorch's own pooling.
-
-    Where PyTorch takes the padding itself (symmetric, at most half the
-    window), ``F.max_pool2d(..., padding, return_indices=True)`` and
-    ``F.avg_pool2d(..., padding, count_include_pad=False)``. Elsewhere (TF's
-    asymmetric "same", padding over half the window) max pooling runs on an
-    input padded with ``-inf`` and its indices are moved from the padded plane
-    to the input's; average pooling there has no PyTorch op (TensorFlow's
-    checks "same" in ``check_tf``; padding over half the window only the loop
-    in ``test_fast_equals_naive``). Each call records its route as an event.
-    """
-    F = torch().nn.functional
-    ours_max, ours_idx = max_pool2d(cfg["x"], **_kw(cfg), return_indices=True)
-    native = _torch_native_padding(cfg)
-    if native is not None:
-        event("torch: own padding (max, indices, avg)")
-        pool = _pair(cfg["pool_size"])
-        stride = pool if cfg["stride"] is None else _pair(cfg["stride"])
-        x = to_torch(cfg["x"], device)
-        t_max, t_idx = F.max_pool2d(x, pool, stride, native, return_indices=True)
-        t_avg = F.avg_pool2d(x, pool, stride, native, count_include_pad=False)
-        np.testing.assert_allclose(avg_pool2d(cfg["x"], **_kw(cfg)),
-                                   from_torch(t_avg, device=device), **TOL)
-        t_idx = t_idx.cpu().numpy()
-    else:
-        event("torch: explicit -inf padding (max, indices)")
-        xmax, pool, stride, (t, _, l, r) = _torch_padded(cfg, -float("inf"), device)
-        t_max, t_idx = F.max_pool2d(xmax, pool, stride, return_indices=True)
-        width = cfg["x"].shape[2]
-        t_idx = t_idx.cpu().numpy()
-        t_idx = (t_idx // (l + width + r) - t) * width + t_idx % (l + width + r) - l
-    np.testing.assert_array_equal(ours_max, from_torch(t_max, device=device))
-    np.testing.assert_array_equal(ours_idx, indices_from_torch(t_idx))
+def check_with(framework, cfg, device="cpu"):
+    """max pooling, its indices (PyTorch: the route of
+    ``companion.cases``: its own padding where it takes it, symmetric and at
+    most half the window, else an input padded with -inf and the indices moved
+    back) and average pooling (PyTorch: ``count_include_pad=False``, or zero
+    padding divided by the count of real cells), through
+    ``companion.cases.check``. Each call records PyTorch's route as an event."""
+    ops = ["max_pool2d", "avg_pool2d"]
+    if framework == "torch":
+        ops.append("max_pool2d indices")
+        event("torch: own padding" if torch_native_padding(cfg) is not None
+              else "torch: explicit padding")
+    for op in ops:
+        fw.check(op, framework, device, cfg)
 
 
 # --- properties -------------------------------------------------------------
@@ -156,16 +89,16 @@ def test_fast_equals_naive(cfg):
                                avg_pool2d_naive(cfg["x"], **_kw(cfg)), **TOL)
 
 
-@pytest.mark.parametrize("device", TF_DEVICES)
+@pytest.mark.parametrize("device", fw.TF_DEVICES)
 @given(cfg=pool_configs(paddings=("valid", "same")))
 def test_matches_tensorflow(device, cfg):
-    check_tf(cfg, device)
+    check_with("tensorflow", cfg, device)
 
 
-@pytest.mark.parametrize("device", TORCH_DEVICES)
+@pytest.mark.parametrize("device", fw.TORCH_DEVICES)
 @given(cfg=pool_configs())
 def test_matches_torch(device, cfg):
-    check_torch(cfg, device)
+    check_with("torch", cfg, device)
 
 
 @given(pool_configs(paddings=("valid", "same"), ties=True))
@@ -175,8 +108,8 @@ def test_argmax_matches_tf_max_pool_with_argmax(cfg):
     x = cfg["x"]
     ours_max, ours = max_pool2d(x, **_kw(cfg), return_indices=True)
     for batch in (False, True):
-        values, argmax = tf().nn.max_pool_with_argmax(
-            tf().constant(x), pool, stride, padding, include_batch_in_index=batch)
+        values, argmax = fw.tf().nn.max_pool_with_argmax(
+            fw.tf().constant(x), pool, stride, padding, include_batch_in_index=batch)
         np.testing.assert_array_equal(ours_max, values.numpy())
         np.testing.assert_array_equal(indices_to_tf(ours, x.shape, batch),
                                       argmax.numpy())
@@ -186,14 +119,15 @@ def test_argmax_matches_tf_max_pool_with_argmax(cfg):
 
 @given(pool_configs(paddings=("valid",)))
 def test_max_unpool_matches_torch(cfg):
-    F = torch().nn.functional
+    F = fw.torch().nn.functional
     pool, stride = _pair(cfg["pool_size"]), cfg["stride"]
     stride = pool if stride is None else _pair(stride)
     out, idx = max_pool2d(cfg["x"], **_kw(cfg), return_indices=True)
     size = cfg["x"].shape[1:3]
-    t_out, t_idx = F.max_pool2d(to_torch(cfg["x"]), pool, stride, return_indices=True)
+    t_out, t_idx = F.max_pool2d(fw.to_torch(cfg["x"]), pool, stride,
+                                return_indices=True)
     theirs = F.max_unpool2d(t_out, t_idx, pool, stride, output_size=size)
-    np.testing.assert_array_equal(max_unpool2d(out, idx, size), from_torch(theirs))
+    np.testing.assert_array_equal(max_unpool2d(out, idx, size), fw.from_torch(theirs))
 
 
 # --- hand-picked cases and pitfalls ---------------------------------------------
@@ -213,53 +147,53 @@ def test_hand_example():
 
 
 def test_ties_take_the_first_maximum_like_both_frameworks():
-    F = torch().nn.functional
+    F = fw.torch().nn.functional
     x = np.ones((1, 4, 4, 2))
     _, idx = max_pool2d(x, 2, return_indices=True)
     np.testing.assert_array_equal(idx[0, :, :, 0], [[0, 2], [8, 10]])  # top-left
-    _, t_idx = F.max_pool2d(to_torch(x), 2, return_indices=True)
+    _, t_idx = F.max_pool2d(fw.to_torch(x), 2, return_indices=True)
     np.testing.assert_array_equal(indices_from_torch(t_idx.numpy()), idx)
-    _, argmax = tf().nn.max_pool_with_argmax(x, 2, 2, "VALID")
+    _, argmax = fw.tf().nn.max_pool_with_argmax(x, 2, 2, "VALID")
     np.testing.assert_array_equal(indices_from_tf(argmax.numpy(), x.shape), idx)
 
 
-@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+@pytest.mark.parametrize("framework, device", fw.FRAMEWORK_DEVICES)
 def test_avg_padding_differs_from_torch_default(framework, device):
     """TF never counts padded zeros; torch's count_include_pad=True does."""
-    F = torch().nn.functional
+    F = fw.torch().nn.functional
     x = np.random.default_rng(0).standard_normal((1, 5, 5, 2)) + 3
     ours = avg_pool2d(x, 3, 1, padding="same")  # pads 1 on every side
     if framework == "tensorflow":
-        with tf().device(tf_device(device)):
-            np.testing.assert_allclose(ours, tf_result(tf().nn.avg_pool2d(
-                tf().constant(x), 3, 1, "SAME"), device), **TOL)
+        with fw.tf().device(fw.tf_device(device)):
+            np.testing.assert_allclose(ours, fw.tf_result(fw.tf().nn.avg_pool2d(
+                fw.tf().constant(x), 3, 1, "SAME"), device), **TOL)
         return
-    counted = from_torch(F.avg_pool2d(to_torch(x, device), 3, 1, padding=1),
+    counted = fw.from_torch(F.avg_pool2d(fw.to_torch(x, device), 3, 1, padding=1),
                          device=device)
     assert not np.allclose(counted, ours)
     np.testing.assert_allclose(counted[:, 1:-1, 1:-1], ours[:, 1:-1, 1:-1], **TOL)
-    not_counted = from_torch(F.avg_pool2d(to_torch(x, device), 3, 1, padding=1,
+    not_counted = fw.from_torch(F.avg_pool2d(fw.to_torch(x, device), 3, 1, padding=1,
                                           count_include_pad=False), device=device)
     np.testing.assert_allclose(not_counted, ours, **TOL)
 
 
 def test_ceil_mode_is_not_same():
-    F = torch().nn.functional
+    F = fw.torch().nn.functional
     x = np.random.default_rng(0).standard_normal((1, 5, 5, 1))
-    ceil = F.max_pool2d(to_torch(x), 3, 2, ceil_mode=True)
+    ceil = F.max_pool2d(fw.to_torch(x), 3, 2, ceil_mode=True)
     ours = max_pool2d(x, 3, 2, padding="same")
     assert ceil.shape[2] == 2 and ours.shape[1] == 3  # 2 outputs vs ceil(5/2)
 
 
 def test_torch_index_is_tf_index_floordiv_c():
-    F = torch().nn.functional
+    F = fw.torch().nn.functional
     x = np.random.default_rng(1).standard_normal((2, 6, 4, 3))
-    _, argmax = tf().nn.max_pool_with_argmax(x, 2, 2, "VALID")
-    _, t_idx = F.max_pool2d(to_torch(x), 2, return_indices=True)
+    _, argmax = fw.tf().nn.max_pool_with_argmax(x, 2, 2, "VALID")
+    _, t_idx = F.max_pool2d(fw.to_torch(x), 2, return_indices=True)
     np.testing.assert_array_equal(indices_from_torch(t_idx.numpy()),
                                   argmax.numpy() // 3)
     # and with include_batch_in_index: ((b*H + y)*W + x)*C + c
-    _, with_batch = tf().nn.max_pool_with_argmax(x, 2, 2, "VALID",
+    _, with_batch = fw.tf().nn.max_pool_with_argmax(x, 2, 2, "VALID",
                                                  include_batch_in_index=True)
     batch = np.arange(2)[:, None, None, None]
     np.testing.assert_array_equal(with_batch.numpy() - batch * 6 * 4 * 3,
@@ -273,46 +207,47 @@ def test_tf_unpool_needs_update_not_scatter_nd():
     x = np.random.default_rng(2).standard_normal((1, 5, 5, 1))
     out, idx = max_pool2d(x, 3, 1, return_indices=True)
     ours = max_unpool2d(out, idx, (5, 5))
-    _, argmax = tf().nn.max_pool_with_argmax(x, 3, 1, "VALID",
+    _, argmax = fw.tf().nn.max_pool_with_argmax(x, 3, 1, "VALID",
                                              include_batch_in_index=True)
-    flat_idx = tf().reshape(argmax, (-1, 1))
-    updates = tf().reshape(tf().constant(out), (-1,))
-    updated = tf().tensor_scatter_nd_update(tf().zeros(25, tf().float64), flat_idx,
-                                            updates)
+    flat_idx = fw.tf().reshape(argmax, (-1, 1))
+    updates = fw.tf().reshape(fw.tf().constant(out), (-1,))
+    updated = fw.tf().tensor_scatter_nd_update(fw.tf().zeros(25, fw.tf().float64),
+                                               flat_idx, updates)
     np.testing.assert_array_equal(ours.ravel(), updated.numpy())
-    summed = tf().scatter_nd(flat_idx, updates, (25,)).numpy()
+    summed = fw.tf().scatter_nd(flat_idx, updates, (25,)).numpy()
     assert len(np.unique(idx)) < idx.size  # some maximum is shared...
     assert not np.allclose(summed, ours.ravel())  # ...and scatter_nd adds it up
 
 
 def test_torch_max_unpool_needs_output_size_for_odd_sizes():
-    F = torch().nn.functional
+    F = fw.torch().nn.functional
     x = np.random.default_rng(3).standard_normal((1, 5, 5, 2))
     out, idx = max_pool2d(x, 2, return_indices=True)
-    t_out, t_idx = F.max_pool2d(to_torch(x), 2, return_indices=True)
+    t_out, t_idx = F.max_pool2d(fw.to_torch(x), 2, return_indices=True)
     with pytest.raises(RuntimeError, match="invalid max index"):
         F.max_unpool2d(t_out, t_idx, 2)  # guesses 4x4: row 4 is out of range
     theirs = F.max_unpool2d(t_out, t_idx, 2, output_size=(5, 5))
-    np.testing.assert_array_equal(max_unpool2d(out, idx, (5, 5)), from_torch(theirs))
+    np.testing.assert_array_equal(max_unpool2d(out, idx, (5, 5)), fw.from_torch(theirs))
 
 
-@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+@pytest.mark.parametrize("framework, device", fw.FRAMEWORK_DEVICES)
 def test_avg_unpool_is_upsampling_nearest(framework, device):
     """The article's "unsampling": Keras UpSampling2D, torch nearest."""
     import keras
 
-    F = torch().nn.functional
+    F = fw.torch().nn.functional
     x = np.random.default_rng(4).standard_normal((2, 3, 5, 2))
     ours = avg_unpool2d(x, (2, 3))
     assert ours.shape == (2, 6, 15, 2)
     if framework == "tensorflow":
-        with tf().device(tf_device(device)):
-            keras_up = tf_result(keras.layers.UpSampling2D((2, 3))(
+        with fw.tf().device(fw.tf_device(device)):
+            keras_up = fw.tf_result(keras.layers.UpSampling2D((2, 3))(
                 x.astype(np.float32)), device)
-        np.testing.assert_allclose(ours, keras_up, **tolerance(np.float32))
+        np.testing.assert_allclose(ours, keras_up, **fw.tolerance(np.float32))
         return
-    torch_up = F.interpolate(to_torch(x, device), scale_factor=(2, 3), mode="nearest")
-    np.testing.assert_array_equal(ours, from_torch(torch_up, device=device))
+    torch_up = F.interpolate(fw.to_torch(x, device), scale_factor=(2, 3),
+                             mode="nearest")
+    np.testing.assert_array_equal(ours, fw.from_torch(torch_up, device=device))
 
 
 @pytest.mark.parametrize("fn", [max_pool2d, max_pool2d_naive, avg_pool2d,
@@ -327,4 +262,4 @@ def test_float32_against_tf():
     cfg = {"x": np.random.default_rng(6).standard_normal((2, 9, 7, 3),
                                                          dtype=np.float32),
            "pool_size": 3, "stride": 2, "padding": "same"}
-    check_tf(cfg)
+    check_with("tensorflow", cfg)

@@ -1,7 +1,8 @@
 """companion.resize against tf.image.resize, tf.compat.v1.image.resize,
 torch.nn.functional.interpolate, cv2.resize and keras.layers.UpSampling2D.
 
-Tolerances (SEMANTICS.md): nearest neighbour must pick the same pixels, so it
+The comparisons with the libraries go through ``companion.cases.check``.
+Tolerances (``companion.cases``): nearest neighbour must pick the same pixels, so it
 is compared exactly. float32 results: ``1e-5 x`` the data range. float64
 results (PyTorch, OpenCV bicubic): ``1e-10 x`` the range. OpenCV's
 ``INTER_LINEAR`` on images wider than one column takes a path whose
@@ -12,20 +13,9 @@ input, so it is compared in float32.
 
 from __future__ import annotations
 
+import frameworks as fw
 import numpy as np
 import pytest
-from frameworks import (
-    TF_DEVICES,
-    TORCH_DEVICES,
-    assert_no_gpu_kernel,
-    from_torch,
-    tf,
-    tf_device,
-    tf_refuses_on_gpu,
-    tf_result,
-    to_torch,
-    torch,
-)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -39,9 +29,6 @@ from companion.resize import (
     source_coordinate,
     upsample_repeat,
 )
-
-LEGACY = {"nearest": "NEAREST_NEIGHBOR", "bilinear": "BILINEAR",
-          "bicubic": "BICUBIC"}
 
 
 def _range(x):
@@ -69,35 +56,6 @@ def images(draw, max_side=40, dtype=np.float64):
     size = (max(1, round(h * fy)), max(1, round(w * fx)))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     return rng.standard_normal((n, h, w, c)).astype(dtype), size
-
-
-def _tie_lines(n_in, n_out, align_corners=False):
-    """Output rows (or columns) whose source coordinate sits exactly halfway
-    between two inputs ((d + 1/2) in/out an integer) or exactly on an input
-    under the legacy mapping (d in/out an integer, d > 0); with
-    ``align_corners``, where d (in - 1)/(out - 1) ends in exactly 1/2 (the
-    mapping rounds). There a GPU kernel may round the other way in its own
-    float arithmetic."""
-    d = np.arange(n_out)
-    if align_corners:
-        if n_out == 1:
-            return np.zeros(1, dtype=bool)
-        return (2 * d * (n_in - 1)) % (2 * (n_out - 1)) == n_out - 1
-    tie = (2 * d + 1) * n_in % (2 * n_out) == 0
-    tie[1:] |= (d[1:] * n_in) % n_out == 0
-    return tie
-
-
-def _assert_same_pixels_off_ties(ours, ref, x, size, align_corners=False):
-    """Nearest neighbour on a GPU: exact on every pixel whose row and column
-    are not ties; returns how many pixels were compared."""
-    ref = np.asarray(ref)
-    assert ours.shape == ref.shape
-    rows, cols = (~_tie_lines(n_in, n_out, align_corners)
-                  for n_in, n_out in zip(x.shape[1:3], size))
-    np.testing.assert_array_equal(ours[:, rows][:, :, cols],
-                                  ref[:, rows][:, :, cols])
-    return int(rows.sum() * cols.sum())
 
 
 # --------------------------------------------------------------------------
@@ -157,7 +115,7 @@ def test_1_5x_upscale_of_two_pixels():
         [10, 10, 20]
     # bilinear: src = -1/6, 1/2, 7/6 -> clamped 0, 1/2, 1
     np.testing.assert_allclose(resize(x, (1, 3), "bilinear").ravel(), [10, 15, 20])
-    ref = tf().image.resize(x.astype(np.float32), (1, 3), "nearest").numpy()
+    ref = fw.tf().image.resize(x.astype(np.float32), (1, 3), "nearest").numpy()
     assert ref.ravel().tolist() == [10, 20, 20]
 
 
@@ -196,80 +154,42 @@ def test_kernels():
 # Against the frameworks, on generated shapes (>= 200 examples per convention)
 # --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("device", TF_DEVICES)
+def _cfg(case, method, convention, align_corners=False, dtype=None):
+    x, size = case
+    return {"x": x if dtype is None else x.astype(dtype), "size": size,
+            "method": method, "convention": convention,
+            "align_corners": align_corners}
+
+
+@pytest.mark.parametrize("device", fw.TF_DEVICES)
 @given(case=images(dtype=np.float32),
        method=st.sampled_from(["nearest", "bilinear", "bicubic"]))
 def test_matches_tf_image_resize(device, case, method):
-    x, size = case
-    if method == "bicubic" and device == "gpu" and tf_refuses_on_gpu(
-            "ResizeBicubic", x.dtype):
-        assert_no_gpu_kernel(lambda: tf().image.resize(x, size, method=method),
-                             "ResizeBicubic", x.dtype)
-        return
-    with tf().device(tf_device(device)):
-        ref = tf_result(tf().image.resize(x, size, method=method, antialias=False),
-                        device)
-    ours = resize(x, size, method, convention="tf")
-    assert ours.dtype == np.float32
-    if method == "nearest" and device == "gpu":
-        _assert_same_pixels_off_ties(ours, ref, x, size)
-    elif method == "nearest":
-        _assert_same_pixels(ours, ref)
-    else:
-        _assert_close(ours, ref, x, 1e-5)
+    """Bicubic on the GPU: no kernel (NO_GPU_KERNEL), the refusal is checked;
+    nearest on the GPU: exact off the tie rows and columns."""
+    fw.check("resize (tf)", "tensorflow", device, _cfg(case, method, "tf"))
 
 
-@pytest.mark.parametrize("device", TF_DEVICES)
+@pytest.mark.parametrize("device", fw.TF_DEVICES)
 @given(case=images(dtype=np.float32),
        method=st.sampled_from(["nearest", "bilinear", "bicubic"]),
        align_corners=st.booleans())
 def test_matches_tf_compat_v1_resize(device, case, method, align_corners):
-    x, size = case
-    t = tf()
-
-    def legacy():
-        return t.compat.v1.image.resize(
-            x, size, method=getattr(t.compat.v1.image.ResizeMethod, LEGACY[method]),
-            align_corners=align_corners)
-
-    if method == "bicubic" and device == "gpu" and tf_refuses_on_gpu(
-            "ResizeBicubic", x.dtype):
-        assert_no_gpu_kernel(legacy, "ResizeBicubic", x.dtype)
-        return
-    with t.device(tf_device(device)):
-        ref = tf_result(legacy(), device)
-    ours = resize(x, size, method, convention="tf1", align_corners=align_corners)
-    if method == "nearest" and device == "gpu":
-        _assert_same_pixels_off_ties(ours, ref, x, size, align_corners)
-    elif method == "nearest":
-        _assert_same_pixels(ours, ref)
-    else:
-        _assert_close(ours, ref, x, 1e-5)
+    fw.check("resize (tf1)", "tensorflow", device,
+          _cfg(case, method, "tf1", align_corners))
 
 
 TORCH_MODES = [("nearest", False), ("nearest-exact", False), ("bilinear", False),
                ("bilinear", True), ("bicubic", False), ("bicubic", True)]
 
 
-@pytest.mark.parametrize("device", TORCH_DEVICES)
+@pytest.mark.parametrize("device", fw.TORCH_DEVICES)
 @given(case=images(), mode=st.sampled_from(TORCH_MODES),
        dtype=st.sampled_from([np.float64, np.float32]))
 def test_matches_torch_interpolate(device, case, mode, dtype):
     method, align_corners = mode
-    x, size = case
-    x = x.astype(dtype)
-    kw = {} if method.startswith("nearest") else {"align_corners": align_corners}
-    ref = from_torch(torch().nn.functional.interpolate(
-        to_torch(x, device), size=size, mode=method, **kw), device=device)
-    ours = resize(x, size, method, convention="torch", align_corners=align_corners)
-    assert ours.dtype == dtype
-    if method.startswith("nearest"):
-        if device == "gpu":  # CUDA kernels round exact ties their own way
-            _assert_same_pixels_off_ties(ours, ref, x, size)
-        else:
-            _assert_same_pixels(ours, ref)
-    else:
-        _assert_close(ours, ref, x, 1e-10 if dtype == np.float64 else 1e-5)
+    fw.check("resize (torch)", "torch", device,
+          _cfg(case, method, "torch", align_corners, dtype))
 
 
 CV_FLAGS = {"nearest": "INTER_NEAREST", "nearest-exact": "INTER_NEAREST_EXACT",
@@ -283,18 +203,8 @@ def test_matches_cv2_resize(case, method, dtype):
     if method == "nearest-exact" and int(cv2.__version__.split(".")[0]) < 5:
         pytest.skip("OpenCV 4.x INTER_NEAREST_EXACT uses 16.16 fixed point, "
                     "which the companion does not model (it follows OpenCV 5)")
-    x, size = case
-    x = x.astype(dtype)
-    flag = getattr(cv2, CV_FLAGS[method])
-    ref = np.stack([cv2.resize(img, (size[1], size[0]), interpolation=flag)
-                    for img in x]).reshape(x.shape[0], *size, x.shape[3])
-    ours = resize(x, size, method, convention="opencv")
-    if method.startswith("nearest"):
-        _assert_same_pixels(ours, ref)
-    elif method == "bicubic" and dtype == np.float64:
-        _assert_close(ours, ref, x, 1e-10)
-    else:
-        _assert_close(ours, ref, x, 1e-5)
+    fw.check("resize (opencv)", "opencv", "cpu", _cfg(case, method, "opencv",
+                                                  dtype=dtype))
 
 
 ALL = ([("tf", m, False) for m in ("nearest", "bilinear", "bicubic")]
@@ -337,9 +247,9 @@ def test_tf2_and_torch_bicubic_differ_by_about_0_2():
     worst, mean = [], []
     for h, out in [(16, 40), (9, 23), (32, 20)]:
         x = rng.standard_normal((4, h, h, 1))
-        theirs_tf = tf().image.resize(x.astype(np.float32), (out, out), "bicubic")
-        theirs_torch = from_torch(torch().nn.functional.interpolate(
-            to_torch(x), size=(out, out), mode="bicubic", align_corners=False))
+        theirs_tf = fw.tf().image.resize(x.astype(np.float32), (out, out), "bicubic")
+        theirs_torch = fw.from_torch(fw.torch().nn.functional.interpolate(
+            fw.to_torch(x), size=(out, out), mode="bicubic", align_corners=False))
         ours_tf = resize(x, out, "bicubic", convention="tf")
         ours_torch = resize(x, out, "bicubic", convention="torch")
         _assert_close(ours_tf, theirs_tf, x, 1e-5)
@@ -356,7 +266,7 @@ def test_tf_bicubic_needs_its_coefficient_table():
     # about 1e-3; the companion reads TF's 1024-entry table and matches to 1e-6
     x = np.random.default_rng(7).standard_normal((1, 13, 17, 1))
     size = (29, 31)
-    theirs = tf().image.resize(x.astype(np.float32), size, "bicubic").numpy()
+    theirs = fw.tf().image.resize(x.astype(np.float32), size, "bicubic").numpy()
 
     def exact_weights(n_in, n_out):
         src = source_coordinate(np.arange(n_out), n_in, n_out, "tf")
@@ -379,9 +289,9 @@ def test_tf_bicubic_needs_its_coefficient_table():
 @pytest.mark.parametrize("n_in,n_out", [(5, 7), (4, 6), (7, 3), (10, 15)])
 def test_tf2_nearest_differs_from_torch_nearest_for_non_integer_factors(n_in, n_out):
     x = np.arange(float(n_in)).reshape(1, 1, n_in, 1)
-    theirs_tf = tf().image.resize(x.astype(np.float32), (1, n_out), "nearest")
-    theirs_torch = from_torch(torch().nn.functional.interpolate(
-        to_torch(x), size=(1, n_out), mode="nearest"))
+    theirs_tf = fw.tf().image.resize(x.astype(np.float32), (1, n_out), "nearest")
+    theirs_torch = fw.from_torch(fw.torch().nn.functional.interpolate(
+        fw.to_torch(x), size=(1, n_out), mode="nearest"))
     assert not np.array_equal(theirs_tf.numpy(), theirs_torch)
     _assert_same_pixels(resize(x, (1, n_out), "nearest"), theirs_tf)
     _assert_same_pixels(resize(x, (1, n_out), "nearest", convention="torch"),
@@ -396,9 +306,9 @@ def test_all_nearest_conventions_agree_for_integer_upscaling(case, fy, fx):
     x, _ = case
     size = (x.shape[1] * fy, x.shape[2] * fx)
     expected = upsample_repeat(x, (fy, fx))
-    theirs_tf = tf().image.resize(x.astype(np.float32), size, "nearest").numpy()
-    theirs_torch = from_torch(torch().nn.functional.interpolate(
-        to_torch(x), size=size, mode="nearest"))
+    theirs_tf = fw.tf().image.resize(x.astype(np.float32), size, "nearest").numpy()
+    theirs_torch = fw.from_torch(fw.torch().nn.functional.interpolate(
+        fw.to_torch(x), size=size, mode="nearest"))
     np.testing.assert_array_equal(theirs_tf, expected.astype(np.float32))
     np.testing.assert_array_equal(theirs_torch, expected)
     for convention, method in [("tf", "nearest"), ("tf1", "nearest"),
@@ -411,11 +321,11 @@ def test_torch_scale_factor_maps_with_one_over_the_factor():
     # interpolate(scale_factor=1.5) on 5 pixels gives 7 outputs but samples
     # src = (d + 0.5)/1.5 - 0.5, not (d + 0.5) 5/7 - 0.5; resize(size=7) is the
     # latter, and so is scale_factor with recompute_scale_factor=True
-    F = torch().nn.functional
+    F = fw.torch().nn.functional
     x = np.random.default_rng(3).standard_normal((1, 5, 5, 2))
-    xt = to_torch(x)
-    by_factor = from_torch(F.interpolate(xt, scale_factor=1.5, mode="bilinear"))
-    recomputed = from_torch(F.interpolate(xt, scale_factor=1.5, mode="bilinear",
+    xt = fw.to_torch(x)
+    by_factor = fw.from_torch(F.interpolate(xt, scale_factor=1.5, mode="bilinear"))
+    recomputed = fw.from_torch(F.interpolate(xt, scale_factor=1.5, mode="bilinear",
                                           recompute_scale_factor=True))
     ours = resize(x, 7, "bilinear", convention="torch")
     assert by_factor.shape == ours.shape == (1, 7, 7, 2)
@@ -424,7 +334,7 @@ def test_torch_scale_factor_maps_with_one_over_the_factor():
     # when in * factor is an integer both mappings coincide: 4 -> 6 pixels
     x4 = x[:, :4, :4]
     _assert_close(resize(x4, 6, "bilinear", convention="torch"),
-                  from_torch(F.interpolate(to_torch(x4), scale_factor=1.5,
+                  fw.from_torch(F.interpolate(fw.to_torch(x4), scale_factor=1.5,
                                            mode="bilinear")), x4, 1e-10)
 
 
@@ -432,7 +342,7 @@ def test_torch_scale_factor_maps_with_one_over_the_factor():
 # Upsampling layers
 # --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("device", TF_DEVICES)
+@pytest.mark.parametrize("device", fw.TF_DEVICES)
 @given(case=images(max_side=12, dtype=np.float32),
        factor=st.one_of(st.integers(1, 4),
                         st.tuples(st.integers(1, 4), st.integers(1, 4))))
@@ -440,9 +350,9 @@ def test_upsample_repeat_matches_keras_upsampling2d(device, case, factor):
     import keras
 
     x, _ = case
-    with tf().device(tf_device(device)):
+    with fw.tf().device(fw.tf_device(device)):
         ref = keras.layers.UpSampling2D(size=factor)(x)
-    _assert_same_pixels(upsample_repeat(x, factor), tf_result(ref, device))
+    _assert_same_pixels(upsample_repeat(x, factor), fw.tf_result(ref, device))
 
 
 def test_bilinear_kernel_values():
@@ -469,8 +379,8 @@ def test_bilinear_kernel_transposed_conv_is_bilinear_resize_inside(case, factor)
     keras_same = conv_transpose2d(x, bilinear_kernel(c, factor, np.float64),
                                   stride=factor, padding="same")
     np.testing.assert_allclose(up, keras_same)
-    theirs = from_torch(torch().nn.functional.interpolate(
-        to_torch(x), size=size, mode="bilinear", align_corners=False))
+    theirs = fw.from_torch(fw.torch().nn.functional.interpolate(
+        fw.to_torch(x), size=size, mode="bilinear", align_corners=False))
     m = factor // 2  # src = (o + 0.5)/f - 0.5 lies inside [0, h - 1] from o = f//2
     inside = (slice(None), slice(m, size[0] - m), slice(m, size[1] - m))
     assert up.shape == theirs.shape
@@ -498,7 +408,7 @@ def test_resize_conv_matches_keras(method):
     w = rng.standard_normal((3, 3, 3, 4), dtype=np.float32)
     b = rng.standard_normal(4, dtype=np.float32)
     up = keras.layers.UpSampling2D(2, interpolation=method)(x)
-    ref = tf().nn.conv2d(up, w, 1, "SAME") + b
+    ref = fw.tf().nn.conv2d(up, w, 1, "SAME") + b
     ours = resize_conv(x, w, 2, method, b=b)
     assert ours.shape == (2, 10, 12, 4)
     _assert_close(ours, ref.numpy(), x, 1e-5 * 6)  # sums of 27 products
@@ -547,7 +457,7 @@ def test_bad_input_names_the_parameter(call, error, match):
 
 def test_torch_also_rejects_align_corners_with_nearest():
     with pytest.raises(ValueError, match="align_corners"):
-        torch().nn.functional.interpolate(to_torch(X), size=8, mode="nearest",
+        fw.torch().nn.functional.interpolate(fw.to_torch(X), size=8, mode="nearest",
                                           align_corners=True)
     with pytest.raises(ValueError, match="align_corners"):
         resize(X, 8, "nearest", convention="torch", align_corners=True)

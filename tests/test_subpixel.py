@@ -5,20 +5,9 @@ every comparison is exact, in float64 where the framework allows.
 
 from __future__ import annotations
 
+import frameworks as fw
 import numpy as np
 import pytest
-from frameworks import (
-    TF_DEVICES,
-    TORCH_DEVICES,
-    assert_no_gpu_kernel,
-    from_torch,
-    tf,
-    tf_device,
-    tf_refuses_on_gpu,
-    tf_result,
-    to_torch,
-    torch,
-)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -74,41 +63,27 @@ def test_permutation_is_the_semantics_formula():
 # Against the frameworks
 # --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("device", TF_DEVICES)
+@pytest.mark.parametrize("device", fw.TF_DEVICES)
 @given(case=deep_images(min_r=2),  # TensorFlow requires block_size >= 2
        dtype=st.sampled_from([np.float64, np.float32]))
 def test_tf_order_matches_depth_to_space(device, case, dtype):
-    """float64 on the GPU: TensorFlow has no kernel (NO_GPU_KERNEL), so assert
-    the refusal; float32 runs there."""
+    """float64 on the GPU: TensorFlow has no kernel (NO_GPU_KERNEL), so the
+    helper checks the refusal; float32 runs there."""
     x, r, _ = case
     x = x.astype(dtype)
-    if device == "gpu" and tf_refuses_on_gpu("DepthToSpace", dtype):
-        assert_no_gpu_kernel(lambda: tf().nn.depth_to_space(x, r),
-                             "DepthToSpace", dtype)
-        assert_no_gpu_kernel(lambda: tf().nn.space_to_depth(
-            pixel_shuffle(x, r, "tf"), r), "SpaceToDepth", dtype)
-        return
-    with tf().device(tf_device(device)):
-        ref = tf_result(tf().nn.depth_to_space(x, r), device)
-        back = tf_result(tf().nn.space_to_depth(ref, r), device)
-    ours = pixel_shuffle(x, r, "tf")
-    assert ours.dtype == x.dtype
-    np.testing.assert_array_equal(ours, ref)
-    np.testing.assert_array_equal(pixel_unshuffle(ours, r, "tf"), back)
+    fw.check("pixel_shuffle (tf order)", "tensorflow", device, {"x": x, "r": r})
+    fw.check("pixel_unshuffle (tf order)", "tensorflow", device,
+          {"x": pixel_shuffle(x, r, "tf"), "r": r})
 
 
-@pytest.mark.parametrize("device", TORCH_DEVICES)
+@pytest.mark.parametrize("device", fw.TORCH_DEVICES)
 @given(case=deep_images(), dtype=st.sampled_from([np.float64, np.float32]))
 def test_torch_order_matches_pixel_shuffle(device, case, dtype):
     x, r, _ = case
     x = x.astype(dtype)
-    F = torch().nn.functional
-    ref = F.pixel_shuffle(to_torch(x, device), r)
-    np.testing.assert_array_equal(pixel_shuffle(x, r, "torch"),
-                                  from_torch(ref, device=device))
-    np.testing.assert_array_equal(
-        pixel_unshuffle(from_torch(ref), r, "torch"),
-        from_torch(F.pixel_unshuffle(ref, r), device=device))
+    fw.check("pixel_shuffle (torch order)", "torch", device, {"x": x, "r": r})
+    fw.check("pixel_unshuffle (torch order)", "torch", device,
+          {"x": pixel_shuffle(x, r, "torch"), "r": r})
 
 
 @given(case=deep_images(), order=st.sampled_from(["tf", "torch"]))
@@ -124,10 +99,11 @@ def test_unshuffle_inverts_shuffle(case, order):
 @given(case=deep_images(min_r=2))
 def test_layout_transpose_alone_fails_and_the_permutation_fixes_it(case):
     x, r, c = case
-    theirs_tf = tf().nn.depth_to_space(x, r).numpy()
-    naive = from_torch(torch().nn.functional.pixel_shuffle(to_torch(x), r))
+    theirs_tf = fw.tf().nn.depth_to_space(x, r).numpy()
+    naive = fw.from_torch(fw.torch().nn.functional.pixel_shuffle(fw.to_torch(x), r))
     p = shuffle_permutation(c, r, "tf", "torch")
-    fixed = from_torch(torch().nn.functional.pixel_shuffle(to_torch(x[..., p]), r))
+    shuffle = fw.torch().nn.functional.pixel_shuffle
+    fixed = fw.from_torch(shuffle(fw.to_torch(x[..., p]), r))
     np.testing.assert_array_equal(fixed, theirs_tf)
     if c == 1:  # one channel: the orders agree
         np.testing.assert_array_equal(naive, theirs_tf)
@@ -146,10 +122,10 @@ def test_channels_not_divisible_by_r_squared():
     with pytest.raises(ValueError, match=r"channels of x \(6\) must be divisible "
                                          r"by r\*r = 4"):
         pixel_shuffle(x, 2)
-    with pytest.raises(tf().errors.InvalidArgumentError):
-        tf().nn.depth_to_space(x, 2)
+    with pytest.raises(fw.tf().errors.InvalidArgumentError):
+        fw.tf().nn.depth_to_space(x, 2)
     with pytest.raises(RuntimeError):
-        torch().nn.functional.pixel_shuffle(to_torch(x), 2)
+        fw.torch().nn.functional.pixel_shuffle(fw.to_torch(x), 2)
 
 
 def test_unshuffle_needs_sides_divisible_by_r():
@@ -157,7 +133,7 @@ def test_unshuffle_needs_sides_divisible_by_r():
     with pytest.raises(ValueError, match=r"\(3, 4\) must be divisible by r=2"):
         pixel_unshuffle(x, 2)
     with pytest.raises(RuntimeError):
-        torch().nn.functional.pixel_unshuffle(to_torch(x), 2)
+        fw.torch().nn.functional.pixel_unshuffle(fw.to_torch(x), 2)
 
 
 @pytest.mark.parametrize("call,error,match", [

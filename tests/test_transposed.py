@@ -1,30 +1,20 @@
 """companion.transposed: the four forms agree with each other, with PyTorch's
 ``conv_transpose2d`` (int padding) and with TensorFlow/Keras (``"valid"`` /
-``"same"``). float64 throughout; Keras layers run in float32 with
-``frameworks.tolerance``.
+``"same"``), through ``companion.cases.check``. float64 throughout; Keras
+layers run in float32 with the tolerance rule of ``companion.cases``.
 """
 
 from __future__ import annotations
 
+import frameworks as fw
 import numpy as np
 import pytest
-from frameworks import (
-    FRAMEWORK_DEVICES,
-    TF_DEVICES,
-    TORCH_DEVICES,
-    from_torch,
-    tf,
-    tf_device,
-    tf_result,
-    to_torch,
-    tolerance,
-    torch,
-)
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from inputs import pair as _pair
 from inputs import random_array as _random
 
+from companion.cases import transposed_kwargs
 from companion.conv import conv2d
 from companion.shapes import conv_transpose_crop, keras_equivalents, keras_same_to_torch
 from companion.subpixel import pixel_shuffle
@@ -78,45 +68,12 @@ def transpose_configs(draw, modes=("int", "valid", "same"), dilate=True):
     }
 
 
-def _kw(cfg):
-    return {k: cfg[k] for k in ("stride", "padding", "output_padding", "dilation")}
+_kw = transposed_kwargs
 
 
 def _tol(cfg):
-    kh, kw, _, c_in = cfg["w"].shape
-    return tolerance(cfg["x"].dtype, fan_in=kh * kw * c_in)
-
-
-def torch_transpose(cfg, device="cpu"):
-    """PyTorch's conv_transpose2d with an int (pair) padding."""
-    F = torch().nn.functional
-    op = cfg["output_padding"] or 0
-    bias = None if cfg["b"] is None else to_torch(cfg["b"], device, "none")
-    y = F.conv_transpose2d(to_torch(cfg["x"], device),
-                           to_torch(cfg["w"], device, "transposed"), bias,
-                           stride=cfg["stride"], padding=cfg["padding"],
-                           output_padding=op, dilation=cfg["dilation"])
-    return from_torch(y, device=device)
-
-
-def tf_transpose(cfg, out_shape, device="cpu"):
-    """``tf.nn.conv2d_transpose`` with ``"VALID"``/``"SAME"`` or explicit padding.
-
-    TF needs the output shape; Keras computes it with the rules of
-    ``conv_transpose_output_size`` and then calls this very op.
-    """
-    padding = cfg["padding"]
-    if not isinstance(padding, str):
-        ph, pw = _pair(padding)
-        padding = [[0, 0], [ph, ph], [pw, pw], [0, 0]]
-    with tf().device(tf_device(device)):
-        y = tf().nn.conv2d_transpose(tf().constant(cfg["x"]), tf().constant(cfg["w"]),
-                                     out_shape, _pair(cfg["stride"]),
-                                     padding.upper() if isinstance(padding, str)
-                                     else padding, dilations=cfg["dilation"])
-        if cfg["b"] is not None:
-            y = y + cfg["b"]
-    return tf_result(y, device)
+    """The table's tolerance for ``conv_transpose2d`` on ``cfg``."""
+    return fw.OPS["conv_transpose2d"].tol(cfg, "numpy", "cpu")
 
 
 def keras_transpose(x, w, b, stride, padding, output_padding=None, dilation=1,
@@ -124,28 +81,14 @@ def keras_transpose(x, w, b, stride, padding, output_padding=None, dilation=1,
     """A Keras ``Conv2DTranspose`` layer holding our kernel, in float32."""
     import keras
 
-    with tf().device(tf_device(device)):
+    with fw.tf().device(fw.tf_device(device)):
         layer = keras.layers.Conv2DTranspose(
             w.shape[2], w.shape[:2], strides=stride, padding=padding,
             output_padding=output_padding, dilation_rate=dilation,
             use_bias=b is not None)
         layer.build(x.shape)
         layer.set_weights([w] if b is None else [w, b])
-        return tf_result(layer(x.astype(np.float32)), device)
-
-
-def check_torch(cfg, device="cpu", fn=conv_transpose2d):
-    ours = fn(cfg["x"], cfg["w"], cfg["b"], **_kw(cfg))
-    theirs = torch_transpose(cfg, device)
-    assert ours.shape == theirs.shape and ours.dtype == cfg["x"].dtype
-    np.testing.assert_allclose(ours, theirs, **_tol(cfg))
-
-
-def check_tf(cfg, device="cpu", fn=conv_transpose2d):
-    ours = fn(cfg["x"], cfg["w"], cfg["b"], **_kw(cfg))
-    theirs = tf_transpose(cfg, ours.shape, device)
-    assert ours.shape == theirs.shape and ours.dtype == cfg["x"].dtype
-    np.testing.assert_allclose(ours, theirs, **_tol(cfg))
+        return fw.tf_result(layer(x.astype(np.float32)), device)
 
 
 # --- properties -------------------------------------------------------------
@@ -162,20 +105,20 @@ def test_four_forms_agree(cfg, dtype):
         np.testing.assert_allclose(out, scatter, **_tol(cfg))
 
 
-@pytest.mark.parametrize("device", TORCH_DEVICES)
+@pytest.mark.parametrize("device", fw.TORCH_DEVICES)
 @given(cfg=transpose_configs(modes=("int",)))
 def test_matches_torch(device, cfg):
-    check_torch(cfg, device)
+    fw.check("conv_transpose2d", "torch", device, cfg)
 
 
-@pytest.mark.parametrize("device", TF_DEVICES)
+@pytest.mark.parametrize("device", fw.TF_DEVICES)
 @given(cfg=transpose_configs(modes=("valid", "same"), dilate=False))
 def test_matches_tensorflow_keras_rules(device, cfg):
     """Keras' sizes and crop: TF's op on the size Keras would ask for.
 
     Undilated only: TF's CPU kernel refuses dilation (test_dilated_7x7).
     """
-    check_tf(cfg, device)
+    fw.check("conv_transpose2d", "tensorflow", device, cfg)
 
 
 @given(cfg=transpose_configs(modes=("int",)))
@@ -211,12 +154,12 @@ def test_2x2_input_2x2_kernel(fn):
     np.testing.assert_array_equal(fn(X2, W2, stride=2)[0, :, :, 0], stride2)
 
 
-@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+@pytest.mark.parametrize("framework, device", fw.FRAMEWORK_DEVICES)
 @pytest.mark.parametrize("stride", [1, 2])
 def test_2x2_matches_frameworks(framework, device, stride):
     cfg = {"x": X2, "w": W2, "b": None, "stride": stride, "padding": 0,
            "output_padding": None, "dilation": 1}
-    (check_tf if framework == "tensorflow" else check_torch)(cfg, device)
+    fw.check("conv_transpose2d", framework, device, cfg)
 
 
 @pytest.mark.parametrize("padding", ["valid", "same"])
@@ -229,11 +172,11 @@ def test_article_4x4_conv_then_transpose(padding):
     # each 2x2 block is -2 * [[1, 0], [-1, -2]] = [[-2, 0], [2, 4]]
     np.testing.assert_array_equal(back[0, :, :, 0],
                                   np.tile([[-2.0, 0.0], [2.0, 4.0]], (2, 2)))
-    theirs = tf().nn.conv2d_transpose(y, filt, (1, 4, 4, 1), 2, padding.upper())
+    theirs = fw.tf().nn.conv2d_transpose(y, filt, (1, 4, 4, 1), 2, padding.upper())
     np.testing.assert_array_equal(back, theirs.numpy())
 
 
-@pytest.mark.parametrize("framework, device", FRAMEWORK_DEVICES)
+@pytest.mark.parametrize("framework, device", fw.FRAMEWORK_DEVICES)
 @pytest.mark.parametrize("k, expected", [(2, 9), (3, 11)])
 def test_dilated_7x7(framework, device, k, expected):
     """Article 002 with 3 channels: dilation 2 gives 9x9 (k=2) and 11x11 (k=3).
@@ -245,31 +188,31 @@ def test_dilated_7x7(framework, device, k, expected):
     ours = conv_transpose2d(x, w, b, padding="valid", dilation=2)
     assert ours.shape == (1, expected, expected, 2)
     np.testing.assert_allclose(ours, conv_transpose2d_scatter(
-        x, w, b, padding="valid", dilation=2), **tolerance(np.float64))
+        x, w, b, padding="valid", dilation=2), **fw.tolerance(np.float64))
     cfg = {"x": x, "w": w, "b": b, "stride": 1, "padding": 0,
            "output_padding": None, "dilation": 2}
     if framework == "torch":
-        check_torch(cfg, device)
-    elif device == "cpu":
+        fw.check("conv_transpose2d", "torch", device, cfg)
+    elif device == "cpu" or fw.pretend_gpu():  # pretend-GPU: the "GPU" is that CPU
         with pytest.raises(Exception, match="dilation rates larger than 1"):
-            keras_transpose(x, w, b, 1, "valid", dilation=2)
+            keras_transpose(x, w, b, 1, "valid", dilation=2, device=device)
     else:
         np.testing.assert_allclose(
             ours, keras_transpose(x, w, b, 1, "valid", dilation=2, device=device),
-            **tolerance(np.float32, fan_in=k * k * 3))
+            **fw.tolerance(np.float32, fan_in=k * k * 3))
 
 
-@pytest.mark.parametrize("device", TF_DEVICES)
+@pytest.mark.parametrize("device", fw.TF_DEVICES)
 def test_strides_2_gives_14(device):
     x, w, b = _random((1, 7, 7, 3)), _random((2, 2, 2, 3), 1), _random(2, 2)
     ours = conv_transpose2d(x, w, b, stride=2, padding="valid")
     assert ours.shape == (1, 14, 14, 2)
     np.testing.assert_allclose(ours, keras_transpose(x, w, b, 2, "valid",
                                                      device=device),
-                               **tolerance(np.float32, fan_in=12))
+                               **fw.tolerance(np.float32, fan_in=12))
 
 
-@pytest.mark.parametrize("device", TF_DEVICES)
+@pytest.mark.parametrize("device", fw.TF_DEVICES)
 @pytest.mark.parametrize("padding", ["valid", "same"])
 @pytest.mark.parametrize("k, op", [(2, None), (3, None), (4, None), (3, 0),
                                    (3, 1), (2, 1), (4, 1)])
@@ -279,14 +222,16 @@ def test_keras_four_cases(device, padding, k, op):
     ours = conv_transpose2d(x, w, b, stride=2, padding=padding, output_padding=op)
     theirs = keras_transpose(x, w, b, 2, padding, op, device=device)
     assert ours.shape == theirs.shape
-    np.testing.assert_allclose(ours, theirs, **tolerance(np.float32, fan_in=k * k * 3))
+    tol = fw.tolerance(np.float32, fan_in=k * k * 3)
+    np.testing.assert_allclose(ours, theirs, **tol)
 
 
 # --- porting Keras "same" to PyTorch -------------------------------------------
 
 def _torch_t(x, w, stride, padding, output_padding):
-    F = torch().nn.functional
-    return from_torch(F.conv_transpose2d(to_torch(x), to_torch(w, layout="transposed"),
+    F = fw.torch().nn.functional
+    wt = fw.to_torch(w, layout="transposed")
+    return fw.from_torch(F.conv_transpose2d(fw.to_torch(x), wt,
                                          stride=stride, padding=padding,
                                          output_padding=output_padding))
 
@@ -298,7 +243,7 @@ def test_common_port_of_k3_s2_is_shifted():
     naive_port = _torch_t(x, w, 2, 1, 1)
     assert naive_port.shape == keras_same.shape == (1, 10, 10, 2)
     assert not np.allclose(naive_port, keras_same, atol=1e-3)
-    tol = tolerance(np.float32, fan_in=18)
+    tol = fw.tolerance(np.float32, fan_in=18)
     np.testing.assert_allclose(naive_port[:, :-1, :-1], keras_same[:, 1:, 1:], **tol)
     # the correct port: padding (K - s - 1)/2 = 0, then drop the last row/col
     assert keras_same_to_torch(3, 2) == (0, 0, 1)
@@ -315,9 +260,10 @@ def test_keras_same_to_torch_port(k, s):
     p, op, crop = keras_same_to_torch(k, s)
     port = _torch_t(x, w, s, p, op)
     port = port[:, :port.shape[1] - crop, :port.shape[2] - crop]
-    np.testing.assert_allclose(port, keras_same, **tolerance(np.float32, fan_in=k * k))
+    tol = fw.tolerance(np.float32, fan_in=k * k)
+    np.testing.assert_allclose(port, keras_same, **tol)
     np.testing.assert_allclose(conv_transpose2d(x, w, stride=s, padding="same"),
-                               keras_same, **tolerance(np.float32, fan_in=k * k))
+                               keras_same, **tol)
     if (k, s) == (4, 2):
         assert (p, op, crop) == (1, 0, 0)
     if k < s:
@@ -327,17 +273,17 @@ def test_keras_same_to_torch_port(k, s):
 # --- framework limits ----------------------------------------------------------
 
 def test_output_padding_limit_in_ours_and_torch():
-    F = torch().nn.functional
+    F = fw.torch().nn.functional
     x, w = _random((1, 3, 3, 1)), _random((3, 3, 1, 1), 1)
     with pytest.raises(ValueError, match="output_padding"):
         conv_transpose2d(x, w, stride=2, output_padding=2)
     with pytest.raises(RuntimeError, match="output padding"):
-        F.conv_transpose2d(to_torch(x), to_torch(w, layout="transposed"), stride=2,
-                           output_padding=2)
+        F.conv_transpose2d(fw.to_torch(x), fw.to_torch(w, layout="transposed"),
+                           stride=2, output_padding=2)
     # dilation also allows it: output_padding < max(s, d)
     cfg = {"x": x, "w": w, "b": None, "stride": 1, "padding": 0,
            "output_padding": 1, "dilation": 2}
-    check_torch(cfg)
+    fw.check("conv_transpose2d", "torch", "cpu", cfg)
 
 
 def test_keras_output_padding_limit():
@@ -367,7 +313,7 @@ def test_transpose_is_not_an_inverse():
     assert back.shape == (25,)
     assert not np.allclose(back, x.ravel())
     np.testing.assert_allclose(C @ x.ravel(), conv2d(x[None], w, stride=2).ravel(),
-                               **tolerance(np.float64))
+                               **fw.tolerance(np.float64))
 
 
 def test_crop_runs_past_the_full_scatter():
@@ -394,10 +340,10 @@ def test_phase_kernel_is_a_convolution_then_a_pixel_shuffle(x_hw, k, s, channels
     y = pixel_shuffle(conv2d(x, kernel, padding=((th - 1,) * 2, (tw - 1,) * 2)),
                       sh)
     full = conv_transpose2d_scatter(x, w, stride=stride, padding=0)
-    fh, fw = full.shape[1:3]
+    fh, fwd = full.shape[1:3]
     assert y.shape[1:3] == ((x_hw[0] + th - 1) * sh, (x_hw[1] + tw - 1) * sw)
-    np.testing.assert_allclose(y[:, :fh, :fw], full, **tolerance(np.float64))
-    assert not y[:, fh:].any() and not y[:, :, fw:].any()
+    np.testing.assert_allclose(y[:, :fh, :fwd], full, **fw.tolerance(np.float64))
+    assert not y[:, fh:].any() and not y[:, :, fwd:].any()
 
 
 def test_phase_kernel_of_the_article_kernel():
