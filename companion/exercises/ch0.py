@@ -37,13 +37,14 @@ register(Exercise(
     mistakes=[
         Mistake(5, "5 keeps the input size, which needs zero padding ('same'); "
                    "with no padding the window must fit inside the image."),
-        Mistake(2, "Off by one: the last window starts at H - K = 2, so the "
-                   "starts are 0, 1, 2: H - K + 1 positions."),
+        Mistake(2, "Off by one: the last window starts at column 5 - 3 = 2 "
+                   "(image size minus kernel size), and the first at column 0; "
+                   "count both ends."),
         Mistake(9, "9 is the number of output pixels in all (3 x 3); the "
                    "question asks for one side."),
     ],
     next_step="Count the columns where the window's left edge can start: 0, 1, "
-              "... up to H - K.",
+              "... up to the image size minus the kernel size.",
 ))
 
 register(Exercise(
