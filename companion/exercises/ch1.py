@@ -112,23 +112,23 @@ register(Exercise(
 
 register(Exercise(
     name="ch1.keep_size_padding",
-    question="How many rows of zeros P on each side keep a 28x28 input at 28x28 "
+    question="How many rows of zeros p on each side keep a 28x28 input at 28x28 "
              "through a 7x7 convolution with stride 1?",
     expected=_keep_padding,
     hints=("Without padding, how many pixels does a 7x7 window lose along one "
            "side of the image? The padding has to give them back.",
-           "The output side is H - k + 2P + 1 (stride 1); set it equal to H "
-           "and solve for P, the zeros on one side."),
-    solution_text="28 = 28 - 7 + 2P + 1 gives 2P = 6, P = 3 = (k - 1) / 2.",
+           "The output side is H - k + 2p + 1 (stride 1); set it equal to H "
+           "and solve for p, the zeros on one side."),
+    solution_text="28 = 28 - 7 + 2p + 1 gives 2p = 6, p = 3 = (k - 1) / 2.",
     worked=("3",),
     mistakes=[
-        Mistake(6, "6 is the total, 2P, over both sides; the question asks "
+        Mistake(6, "6 is the total, 2p, over both sides; the question asks "
                    "for the zeros on each side."),
         Mistake(7, "7 is the kernel size; a 7x7 window loses k - 1 = 6 "
                    "pixels per side length, which the padding must give "
                    "back, half on each side."),
-        Mistake(2, "With P = 2 the output is 28 - 7 + 4 + 1 = 26: the kernel "
-                   "loses k - 1 = 6 pixels, so 2P must be 6."),
+        Mistake(2, "With p = 2 the output is 28 - 7 + 4 + 1 = 26: the kernel "
+                   "loses k - 1 = 6 pixels, so 2p must be 6."),
         Mistake(3.5, "A 7x7 window loses k - 1 = 6 pixels, not 7 (its centre "
                      "pixel stays): half of 6 on each side."),
     ],
