@@ -263,28 +263,39 @@ NEW_EXERCISES: dict[str, dict] = {
             "    return out\n\n\n"
             "q_scatter.check(conv_transpose_2x2)"),
     },
-    "ch3.half_pixel": {
+    "ch3.coordinate_mapping": {
         "notebook": "03_upsampling_methods.ipynb",
         "after_solution_of": "ch3-source-coordinate",
-        "label": "ch3-half-pixel",
+        "label": "ch3-coordinate-mapping",
         "question": (
-            "Write `source_coordinate(dst, in_size, out_size)`: the input\n"
-            "coordinate that output index `dst` samples when an axis of `in_size`\n"
-            "pixels is resized to `out_size` with half-pixel centres (TensorFlow\n"
-            "2, PyTorch `align_corners=False`). The check tries fresh random\n"
-            "sizes, up and down, against `companion.resize.source_coordinate`."),
+            "Write `source_coordinate(dst, in_size, out_size, mapping)`: the\n"
+            "input coordinate that output index `dst` samples when an axis of\n"
+            "`in_size` pixels is resized to `out_size`, where `mapping` is\n"
+            "`\"half_pixel\"`, `\"legacy\"` or `\"align_corners\"` (the three rows\n"
+            "of the table of coordinate mappings). Align corners divides by\n"
+            "`out_size - 1`: for `out_size == 1` return `0.0`, as PyTorch does.\n"
+            "The check tries fresh random sizes, up and down, for every mapping,\n"
+            "against `companion.resize.source_coordinate`."),
         "blank": (
-            'q_coord = get("ch3.half_pixel")\n\n\n'
-            "def source_coordinate(dst, in_size, out_size):\n"
+            'q_coord = get("ch3.coordinate_mapping")\n\n\n'
+            "def source_coordinate(dst, in_size, out_size, mapping):\n"
             "    ...  # your code here\n\n\n"
             "q_coord.check(source_coordinate)"),
         "solution_text": (
-            "Pixel $d$ covers $[d, d + 1)$ and has its centre at $d + 0.5$.\n"
-            "Scale the centre by $\\text{in}/\\text{out}$ and go back to an index\n"
-            "by subtracting the half pixel again."),
+            "One branch per mapping. Half-pixel scales the pixel's centre\n"
+            "$d + 0.5$ and subtracts the half pixel again; legacy scales the\n"
+            "index itself; align corners stretches the $n_\\text{out} - 1$ gaps\n"
+            "between the first and last centres onto the $n_\\text{in} - 1$ gaps\n"
+            "of the input, and has no gap at all when the output is one pixel."),
         "solution": (
-            "def source_coordinate(dst, in_size, out_size):\n"
-            "    return (dst + 0.5) * in_size / out_size - 0.5\n\n\n"
+            "def source_coordinate(dst, in_size, out_size, mapping):\n"
+            "    if mapping == \"half_pixel\":\n"
+            "        return (dst + 0.5) * in_size / out_size - 0.5\n"
+            "    if mapping == \"legacy\":\n"
+            "        return dst * in_size / out_size\n"
+            "    if out_size == 1:\n"
+            "        return 0.0\n"
+            "    return dst * (in_size - 1) / (out_size - 1)\n\n\n"
             "q_coord.check(source_coordinate)"),
     },
     "ch4.block_output_size": {
