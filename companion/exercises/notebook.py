@@ -331,7 +331,10 @@ NEW_EXERCISES: dict[str, dict] = {
         "label": "ch5-jacobi-step",
         "question": (
             "Write `jacobi_step(x, hole)`: one step of the harmonic fill, with\n"
-            "chapter 1's `conv2d`. `x` is a 2-D image `(H, W)`, `hole` a boolean\n"
+            "chapter 1's `conv2d` (the step is called a *Jacobi iteration*, after\n"
+            "the method for linear equations that repeats it: one round in which\n"
+            "every hole pixel is replaced at once). `x` is a 2-D image `(H, W)`,\n"
+            "`hole` a boolean\n"
             "array of the same shape. Every hole pixel becomes the mean of its\n"
             "four neighbours (at the image's edge the missing neighbour is the\n"
             "pixel itself); every known pixel stays. `JACOBI_KERNEL` is the 3 x 3\n"
