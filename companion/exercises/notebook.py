@@ -365,10 +365,14 @@ NEW_EXERCISES: dict[str, dict] = {
         "label": "appendix-output-size",
         "question": (
             "Write `output_size(size, kernel, stride, padding, dilation)`: the\n"
-            "output length of a convolution along one axis, with `padding` zeros\n"
-            "on each side and a dilated kernel, the one formula behind\n"
-            "relationships 1 to 6 and 15. The check tries fresh random settings\n"
-            "against `companion.shapes.conv_output_size`."),
+            "output length of a convolution along one axis with a dilated kernel,\n"
+            "the one formula behind relationships 1 to 6 and 15, now with the\n"
+            "padding split: `padding` is either an int $p$ ($p$ zeros on each\n"
+            "side, as above) or a pair `(before, after)` of zeros added at the\n"
+            "start and at the end (how TensorFlow's `\"same\"` pads when the total\n"
+            "is odd, and what PyTorch's `ZeroPad2d` takes per axis). The check\n"
+            "tries fresh random settings, both kinds of padding, against\n"
+            "`companion.shapes.conv_output_size`."),
         "blank": (
             "from companion.exercises import get\n\n"
             'q_size = get("appendix.output_size")\n\n\n'
@@ -377,11 +381,16 @@ NEW_EXERCISES: dict[str, dict] = {
             "q_size.check(output_size)"),
         "solution_text": (
             "The dilated kernel spans $d(k - 1) + 1$ cells and the padded input\n"
-            "has $i + 2p$; count the strides that fit and add the first window."),
+            "has $i + 2p$ cells, or $i + p_\\text{before} + p_\\text{after}$ for a\n"
+            "pair; count the strides that fit and add the first window."),
         "solution": (
             "def output_size(size, kernel, stride, padding, dilation):\n"
             "    span = dilation * (kernel - 1) + 1\n"
-            "    return (size + 2 * padding - span) // stride + 1\n\n\n"
+            "    if isinstance(padding, tuple):\n"
+            "        total = padding[0] + padding[1]\n"
+            "    else:\n"
+            "        total = 2 * padding\n"
+            "    return (size + total - span) // stride + 1\n\n\n"
             "q_size.check(output_size)"),
     },
 }
