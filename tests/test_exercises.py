@@ -213,7 +213,7 @@ def test_coding_exercise_blank_function_body_and_failures():
 
 
 def test_coding_exercise_draws_fresh_inputs_and_cannot_be_fooled_by_mutation():
-    q = get("ch3.half_pixel")
+    q = get("ch3.coordinate_mapping")
     first, second = q.cases(np.random.default_rng()), q.cases(np.random.default_rng())
     assert first != second  # fresh random inputs on every check
 
@@ -675,14 +675,31 @@ def test_output_size_rounded_up_and_stride_one_matrix_are_diagnosed():
 
 
 def test_legacy_mapping_message_does_not_describe_align_corners():
-    q = get("ch3.half_pixel")
+    q = get("ch3.coordinate_mapping")
 
-    def legacy(dst, in_size, out_size):
+    def legacy_for_half_pixel(dst, in_size, out_size, mapping):
+        if mapping == "align_corners":
+            return dst * (in_size - 1) / (out_size - 1) if out_size > 1 else 0.0
         return dst * in_size / out_size
 
-    msg = q.check(legacy, seed=SEED).message
-    assert "legacy mapping" in msg and "shifts the samples left" in msg
+    msg = q.check(legacy_for_half_pixel, seed=SEED).message
+    assert "'half_pixel' gave the legacy value" in msg
     assert "corner" not in msg  # the page says that of align_corners=True
+
+
+def test_coordinate_mapping_needs_the_one_pixel_align_corners_case():
+    q = get("ch3.coordinate_mapping")
+
+    def no_guard(dst, in_size, out_size, mapping):
+        if mapping == "half_pixel":
+            return (dst + 0.5) * in_size / out_size - 0.5
+        if mapping == "legacy":
+            return dst * in_size / out_size
+        return dst * (in_size - 1) / (out_size - 1)
+
+    msg = q.check(no_guard, seed=SEED).message
+    assert "ZeroDivisionError" in msg and "out_size=1" in msg
+    assert "mapping='align_corners'" in msg
 
 
 # -- no answer on the page before its question ------------------------------------

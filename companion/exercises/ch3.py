@@ -277,78 +277,111 @@ register(Exercise(
 ))
 
 
+#: The three mappings of ``ch3.coordinate_mapping``, by the keyword it takes.
+MAPPINGS = ("half_pixel", "legacy", "align_corners")
+
+
 def coordinate_cases(rng: np.random.Generator) -> list[tuple]:
-    """Random (dst, in_size, out_size) for ``ch3.half_pixel``: up and down."""
+    """Random (dst, in_size, out_size, mapping) for ``ch3.coordinate_mapping``:
+    every mapping, up and down, plus the one-pixel output of align corners."""
     cases = []
-    for _ in range(12):
+    for k in range(12):
         in_size, out_size = (int(v) for v in rng.integers(2, 40, size=2))
         if in_size == out_size:
             out_size += 3
-        cases.append((int(rng.integers(0, out_size)), in_size, out_size))
-    cases.append((out_size - 1, in_size, out_size))
+        cases.append((int(rng.integers(0, out_size)), in_size, out_size,
+                      MAPPINGS[k % 3]))
+    cases.append((out_size - 1, in_size, out_size, "align_corners"))
+    cases.append((0, int(rng.integers(2, 40)), 1, "align_corners"))
     return cases
 
 
-def _coord_ref(dst, in_size, out_size):
+def _coord_ref(dst, in_size, out_size, mapping):
     from ..resize import source_coordinate
 
-    return float(source_coordinate(dst, in_size, out_size, "tf"))
-
-
-def _coord_legacy(dst, in_size, out_size):
-    from ..resize import source_coordinate
-
-    return float(source_coordinate(dst, in_size, out_size, "tf1"))
-
-
-def _coord_corners(dst, in_size, out_size):
-    from ..resize import source_coordinate
-
+    if mapping == "half_pixel":
+        return float(source_coordinate(dst, in_size, out_size, "tf"))
     return float(source_coordinate(dst, in_size, out_size, "tf1",
-                                   align_corners=True))
+                                   align_corners=mapping == "align_corners"))
 
 
-def _coord_inverted(dst, in_size, out_size):
-    return (dst + 0.5) * out_size / in_size - 0.5
+def _coord_with(**wrong):
+    """The reference, except for the mappings in ``wrong`` (mapping -> function)."""
+    def answer(dst, in_size, out_size, mapping):
+        if mapping in wrong:
+            return wrong[mapping](dst, in_size, out_size)
+        return _coord_ref(dst, in_size, out_size, mapping)
+    return answer
 
 
-def _coord_half_once(dst, in_size, out_size):
+def _half(dst, in_size, out_size):
+    return _coord_ref(dst, in_size, out_size, "half_pixel")
+
+
+def _legacy(dst, in_size, out_size):
+    return _coord_ref(dst, in_size, out_size, "legacy")
+
+
+def _corners(dst, in_size, out_size):
+    return _coord_ref(dst, in_size, out_size, "align_corners")
+
+
+def _corners_as_legacy(dst, in_size, out_size):
+    return dst * in_size / out_size
+
+
+def _half_once(dst, in_size, out_size):
     return (dst + 0.5) * in_size / out_size
 
 
+def _half_inverted(dst, in_size, out_size):
+    return (dst + 0.5) * out_size / in_size - 0.5
+
+
 register(CodeExercise(
-    name="ch3.half_pixel",
-    question="Write source_coordinate(dst, in_size, out_size): the input "
-             "coordinate that output index dst samples when an axis of "
-             "in_size pixels is resized to out_size with half-pixel centres "
-             "(TensorFlow 2, PyTorch align_corners=False).",
+    name="ch3.coordinate_mapping",
+    question="Write source_coordinate(dst, in_size, out_size, mapping): the "
+             "input coordinate that output index dst samples when an axis of "
+             "in_size pixels is resized to out_size, for mapping "
+             "'half_pixel', 'legacy' or 'align_corners'. With align corners "
+             "and out_size == 1, return 0.0, as PyTorch does.",
     cases=coordinate_cases,
     reference=_coord_ref,
-    describe=lambda d, i, o: f"dst={d}, in_size={i}, out_size={o}",
-    hints=("Work in continuous coordinates, where pixel d covers [d, d + 1): "
-           "where is the centre of output pixel dst, and how many input pixels "
-           "is one output pixel wide?",
-           "Take the centre dst + 0.5, scale it by in_size / out_size, and "
-           "turn the centre back into an index by subtracting 0.5. Return "
-           "the float."),
-    solution_text="(dst + 0.5) * in_size / out_size - 0.5, "
-                  "companion.resize.source_coordinate(dst, in_size, out_size, "
-                  "'tf').",
+    describe=lambda d, i, o, m: (f"dst={d}, in_size={i}, out_size={o}, "
+                                 f"mapping={m!r}"),
+    hints=("Branch on mapping: one formula per branch, each from the table of "
+           "coordinate mappings above. Which of the three divides by "
+           "something that can be zero?",
+           "half_pixel: (dst + 0.5) * in_size / out_size - 0.5; legacy: "
+           "dst * in_size / out_size; align_corners: dst * (in_size - 1) / "
+           "(out_size - 1), except 0.0 when out_size is 1. Return a float."),
+    solution_text="if mapping == 'half_pixel': return (dst + 0.5) * in_size / "
+                  "out_size - 0.5; if mapping == 'legacy': return dst * "
+                  "in_size / out_size; if out_size == 1: return 0.0; return "
+                  "dst * (in_size - 1) / (out_size - 1).",
     mistakes=[
-        Mistake(_coord_legacy, "That is the legacy mapping dst * in/out "
-                               "(TensorFlow 1, PyTorch 'nearest'), which "
-                               "shifts the samples left: it scales the index "
-                               "dst itself, not the pixel's centre dst + 0.5."),
-        Mistake(_coord_corners, "That is align_corners=True, dst * (in - 1) / "
-                                "(out - 1); half-pixel centres scale by "
-                                "in/out around the centres."),
-        Mistake(_coord_inverted, "You scaled by out/in; an output index moves "
-                                 "in_size / out_size input pixels per step."),
-        Mistake(_coord_half_once, "You added the half pixel but did not take "
-                                  "it back: subtract 0.5 after scaling."),
+        Mistake(_coord_with(legacy=_half, align_corners=_half),
+                "Every mapping gave the half-pixel result: branch on the "
+                "mapping argument."),
+        Mistake(_coord_with(legacy=_corners, align_corners=_legacy),
+                "'legacy' and 'align_corners' are swapped: legacy is "
+                "dst * in/out, align corners dst * (in - 1)/(out - 1)."),
+        Mistake(_coord_with(align_corners=_corners_as_legacy),
+                "'align_corners' gave the legacy value dst * in/out; align "
+                "corners maps the first and last pixel centres onto each "
+                "other, dst * (in - 1)/(out - 1)."),
+        Mistake(_coord_with(half_pixel=_legacy),
+                "'half_pixel' gave the legacy value dst * in/out: scale the "
+                "pixel's centre dst + 0.5, not the index dst, and subtract "
+                "0.5 afterwards."),
+        Mistake(_coord_with(half_pixel=_half_once),
+                "'half_pixel': you added the half pixel but did not take it "
+                "back: subtract 0.5 after scaling."),
+        Mistake(_coord_with(half_pixel=_half_inverted),
+                "'half_pixel': you scaled by out/in; an output index moves "
+                "in_size / out_size input pixels per step."),
     ],
-    next_step="Recompute for dst = 0 when 2 pixels become 4: the centre of "
-              "output pixel 0 is at 0.5 output pixels = 0.25 input pixels, "
-              "that is input coordinate -0.25.",
+    next_step="Recompute the mapping named above by hand for its numbers, "
+              "with the formula of that row of the table.",
     rtol=1e-9,
 ))

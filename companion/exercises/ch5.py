@@ -315,7 +315,9 @@ def _jacobi_five(x, hole):
 
 register(CodeExercise(
     name="ch5.jacobi_step",
-    question="Write jacobi_step(x, hole): one step of the harmonic fill on a "
+    question="Write jacobi_step(x, hole): one step of the harmonic fill (a "
+             "Jacobi iteration: one round in which every hole pixel is "
+             "replaced at once) on a "
              "2-D image x (H, W) with a boolean hole (H, W): every hole pixel "
              "becomes the mean of its four neighbours (at the image's edge the "
              "missing neighbour is the pixel itself), every known pixel stays. "

@@ -263,28 +263,39 @@ NEW_EXERCISES: dict[str, dict] = {
             "    return out\n\n\n"
             "q_scatter.check(conv_transpose_2x2)"),
     },
-    "ch3.half_pixel": {
+    "ch3.coordinate_mapping": {
         "notebook": "03_upsampling_methods.ipynb",
         "after_solution_of": "ch3-source-coordinate",
-        "label": "ch3-half-pixel",
+        "label": "ch3-coordinate-mapping",
         "question": (
-            "Write `source_coordinate(dst, in_size, out_size)`: the input\n"
-            "coordinate that output index `dst` samples when an axis of `in_size`\n"
-            "pixels is resized to `out_size` with half-pixel centres (TensorFlow\n"
-            "2, PyTorch `align_corners=False`). The check tries fresh random\n"
-            "sizes, up and down, against `companion.resize.source_coordinate`."),
+            "Write `source_coordinate(dst, in_size, out_size, mapping)`: the\n"
+            "input coordinate that output index `dst` samples when an axis of\n"
+            "`in_size` pixels is resized to `out_size`, where `mapping` is\n"
+            "`\"half_pixel\"`, `\"legacy\"` or `\"align_corners\"` (the three rows\n"
+            "of the table of coordinate mappings). Align corners divides by\n"
+            "`out_size - 1`: for `out_size == 1` return `0.0`, as PyTorch does.\n"
+            "The check tries fresh random sizes, up and down, for every mapping,\n"
+            "against `companion.resize.source_coordinate`."),
         "blank": (
-            'q_coord = get("ch3.half_pixel")\n\n\n'
-            "def source_coordinate(dst, in_size, out_size):\n"
+            'q_coord = get("ch3.coordinate_mapping")\n\n\n'
+            "def source_coordinate(dst, in_size, out_size, mapping):\n"
             "    ...  # your code here\n\n\n"
             "q_coord.check(source_coordinate)"),
         "solution_text": (
-            "Pixel $d$ covers $[d, d + 1)$ and has its centre at $d + 0.5$.\n"
-            "Scale the centre by $\\text{in}/\\text{out}$ and go back to an index\n"
-            "by subtracting the half pixel again."),
+            "One branch per mapping. Half-pixel scales the pixel's centre\n"
+            "$d + 0.5$ and subtracts the half pixel again; legacy scales the\n"
+            "index itself; align corners stretches the $n_\\text{out} - 1$ gaps\n"
+            "between the first and last centres onto the $n_\\text{in} - 1$ gaps\n"
+            "of the input, and has no gap at all when the output is one pixel."),
         "solution": (
-            "def source_coordinate(dst, in_size, out_size):\n"
-            "    return (dst + 0.5) * in_size / out_size - 0.5\n\n\n"
+            "def source_coordinate(dst, in_size, out_size, mapping):\n"
+            "    if mapping == \"half_pixel\":\n"
+            "        return (dst + 0.5) * in_size / out_size - 0.5\n"
+            "    if mapping == \"legacy\":\n"
+            "        return dst * in_size / out_size\n"
+            "    if out_size == 1:\n"
+            "        return 0.0\n"
+            "    return dst * (in_size - 1) / (out_size - 1)\n\n\n"
             "q_coord.check(source_coordinate)"),
     },
     "ch4.block_output_size": {
@@ -320,7 +331,10 @@ NEW_EXERCISES: dict[str, dict] = {
         "label": "ch5-jacobi-step",
         "question": (
             "Write `jacobi_step(x, hole)`: one step of the harmonic fill, with\n"
-            "chapter 1's `conv2d`. `x` is a 2-D image `(H, W)`, `hole` a boolean\n"
+            "chapter 1's `conv2d` (the step is called a *Jacobi iteration*, after\n"
+            "the method for linear equations that repeats it: one round in which\n"
+            "every hole pixel is replaced at once). `x` is a 2-D image `(H, W)`,\n"
+            "`hole` a boolean\n"
             "array of the same shape. Every hole pixel becomes the mean of its\n"
             "four neighbours (at the image's edge the missing neighbour is the\n"
             "pixel itself); every known pixel stays. `JACOBI_KERNEL` is the 3 x 3\n"
@@ -351,10 +365,14 @@ NEW_EXERCISES: dict[str, dict] = {
         "label": "appendix-output-size",
         "question": (
             "Write `output_size(size, kernel, stride, padding, dilation)`: the\n"
-            "output length of a convolution along one axis, with `padding` zeros\n"
-            "on each side and a dilated kernel, the one formula behind\n"
-            "relationships 1 to 6 and 15. The check tries fresh random settings\n"
-            "against `companion.shapes.conv_output_size`."),
+            "output length of a convolution along one axis with a dilated kernel,\n"
+            "the one formula behind relationships 1 to 6 and 15, now with the\n"
+            "padding split: `padding` is either an int $p$ ($p$ zeros on each\n"
+            "side, as above) or a pair `(before, after)` of zeros added at the\n"
+            "start and at the end (how TensorFlow's `\"same\"` pads when the total\n"
+            "is odd, and what PyTorch's `ZeroPad2d` takes per axis). The check\n"
+            "tries fresh random settings, both kinds of padding, against\n"
+            "`companion.shapes.conv_output_size`."),
         "blank": (
             "from companion.exercises import get\n\n"
             'q_size = get("appendix.output_size")\n\n\n'
@@ -363,11 +381,16 @@ NEW_EXERCISES: dict[str, dict] = {
             "q_size.check(output_size)"),
         "solution_text": (
             "The dilated kernel spans $d(k - 1) + 1$ cells and the padded input\n"
-            "has $i + 2p$; count the strides that fit and add the first window."),
+            "has $i + 2p$ cells, or $i + p_\\text{before} + p_\\text{after}$ for a\n"
+            "pair; count the strides that fit and add the first window."),
         "solution": (
             "def output_size(size, kernel, stride, padding, dilation):\n"
             "    span = dilation * (kernel - 1) + 1\n"
-            "    return (size + 2 * padding - span) // stride + 1\n\n\n"
+            "    if isinstance(padding, tuple):\n"
+            "        total = padding[0] + padding[1]\n"
+            "    else:\n"
+            "        total = 2 * padding\n"
+            "    return (size + total - span) // stride + 1\n\n\n"
             "q_size.check(output_size)"),
     },
 }
