@@ -67,6 +67,35 @@ def _keras_same_port():
     return tuple(keras_same_to_torch(5, 2))
 
 
+def _ports_keras_same(answer, kernel: int = 5, stride: int = 2) -> bool:
+    """``answer`` = (padding, output_padding, crop) reproduces Keras "same".
+
+    Checked by computing: PyTorch's layer with that padding and output_padding,
+    then ``crop`` rows and columns dropped at the end, on a random 6 x 6
+    input, against Keras' ``padding="same"``. Several settings do
+    ((1, 0, 1) and (1, 1, 2) for kernel 5, stride 2).
+    """
+    from ..transposed import conv_transpose2d
+
+    if isinstance(answer, np.ndarray):
+        answer = answer.tolist()
+    if not isinstance(answer, (tuple, list)) or len(answer) != 3 or not all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+            for v in answer):
+        return False
+    p, a, c = (int(v) for v in answer)
+    if p < 0 or not 0 <= a < stride or c < 0:
+        return False
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(1, 6, 6, 1))
+    w = rng.normal(size=(kernel, kernel, 1, 1))
+    keras = conv_transpose2d(x, w, stride=stride, padding="same")
+    torch = conv_transpose2d(x, w, stride=stride, padding=p, output_padding=a)
+    end = torch.shape[1] - c
+    return end > 0 and torch[:, :end, :end].shape == keras.shape and \
+        np.allclose(torch[:, :end, :end], keras)
+
+
 def _wrong_matrices():
     from ..transposed import conv_matrix
 
@@ -234,8 +263,9 @@ register(Exercise(
                           "crop of 3 cells in all is not possible, so crop 4 "
                           "and add one back with output_padding."),
     ],
-    next_step="Recompute the size of your setting, (16 - 1)*2 - 2p + 3 + a, "
-              "and adjust p and a (0 <= a < 2) until it is 32.",
+    next_step=f"Recompute the size of your setting, (16 - 1)*2 - 2p + "
+              f"{TARGET_KERNEL} + a, and adjust p and a (0 <= a < 2) until it "
+              f"is 32.",
 ))
 
 register(Exercise(
@@ -275,6 +305,7 @@ register(Exercise(
              "padding='same') to PyTorch: answer (padding, output_padding, "
              "crop), crop being the rows and columns to drop at the end.",
     expected=_keras_same_port,
+    equivalent=_ports_keras_same,
     hints=("Compare the full scatter, (i - 1)s + K long, with the 2i cells "
            "Keras 'same' keeps: how many extra cells are there, and on which "
            "side does Keras drop the odd one?",
@@ -284,12 +315,14 @@ register(Exercise(
            "end."),
     solution_text="K - s = 3 is odd: Keras drops 1 row at the top and 2 at the "
                   "bottom. PyTorch padding=1 drops 1 on each side, so one more "
-                  "row and column must go at the end: (1, 0, 1).",
+                  "row and column must go at the end: (1, 0, 1). (1, 1, 2) "
+                  "works too: output_padding=1 adds a row that the crop "
+                  "takes away again.",
     worked=("(1, 0, 1)",),
     mistakes=[
         Mistake((1, 1, 0), "output_padding=1 adds a row at the end, giving "
-                           "2i + 2; Keras keeps 2i, so one row must go, not "
-                           "come."),
+                           "2i + 2; Keras keeps 2i, so rows must go at the "
+                           "end, not come."),
         Mistake((2, 1, 0), "Right size, but shifted one pixel: padding=2 drops "
                            "2 at the start, Keras drops only (5 - 2) // 2 = 1."),
         Mistake((1, 0, 0), "padding=1 leaves 2i + 1 rows: one more than Keras' "

@@ -278,8 +278,13 @@ register(Exercise(
 
 
 def coordinate_cases(rng: np.random.Generator) -> list[tuple]:
-    """Random (dst, in_size, out_size) for ``ch3.half_pixel``: up and down."""
-    cases = []
+    """Random (dst, in_size, out_size) for ``ch3.half_pixel``: up and down.
+
+    The first case is dst = 0 when upsampling, whose source coordinate is
+    negative (a version clamped at 0 must fail).
+    """
+    in_size = int(rng.integers(2, 20))
+    cases = [(0, in_size, in_size + int(rng.integers(1, 20)))]
     for _ in range(12):
         in_size, out_size = (int(v) for v in rng.integers(2, 40, size=2))
         if in_size == out_size:
@@ -336,9 +341,12 @@ register(CodeExercise(
                   "'tf').",
     mistakes=[
         Mistake(_coord_legacy, "That is the legacy mapping dst * in/out "
-                               "(TensorFlow 1, PyTorch 'nearest'), which "
-                               "shifts the samples left: it scales the index "
-                               "dst itself, not the pixel's centre dst + 0.5."),
+                               "(TensorFlow 1, PyTorch 'nearest'): it scales "
+                               "the index dst itself, not the pixel's centre "
+                               "dst + 0.5, so every sample point lies "
+                               "(1 - in/out)/2 input pixels to the right of "
+                               "the half-pixel one when upsampling (the image "
+                               "content moves left)."),
         Mistake(_coord_corners, "That is align_corners=True, dst * (in - 1) / "
                                 "(out - 1); half-pixel centres scale by "
                                 "in/out around the centres."),
