@@ -931,6 +931,15 @@ def test_keras_same_port_accepts_every_equivalent_setting():
     for wrong in [(1, 1, 0), (1, 0, 2), (2, 1, 0), (0, 1, 3), (1, 2, 3), "abc"]:
         assert not q.check(wrong), wrong
     assert "(1, 1, 2)" in q.solution_text
+    # a wrong item is described by what the setting does, never as "Item 1: 1"
+    # when output_padding=1 is right in (1, 1, 2)
+    for wrong, says in [((1, 1, 1), "keeps 2i + 1 rows where Keras keeps 2i"),
+                        ((1, 0, 3), "keeps 2i - 2 rows"),
+                        ((0, 0, 1), "the output is shifted"),
+                        ((1, 2, 3), "output_padding=2 is not allowed"),
+                        ((1, 1, 2.5), "whole numbers")]:
+        msg = q.check(wrong).message
+        assert says in msg and "Item" not in msg, msg
 
 
 def test_jacobi_step_in_place_is_correct_but_warned():

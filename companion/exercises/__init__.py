@@ -375,8 +375,7 @@ class CodeExercise:
                                f"a return statement that gives the result.")
             got.append(result)
             changed = changed or any(
-                isinstance(a, np.ndarray) and not np.array_equal(a, g,
-                                                                 equal_nan=True)
+                isinstance(a, np.ndarray) and not _same_array(a, g)
                 for a, g in zip(args, given))
         references = [self.reference(*a) for a in cases]
         problems = [compare_answer(g, r, self.rtol, self.atol)
@@ -427,6 +426,14 @@ def _is_blank(function) -> bool:
     return all(ins.opname in _BLANK_OPS and ins.argval is None
                or ins.opname in {"RESUME", "NOP", "CACHE"}
                for ins in dis.get_instructions(code))
+
+
+def _same_array(a: np.ndarray, b) -> bool:
+    """``b`` still equals ``a`` (NaN equal to NaN where the dtype has NaN)."""
+    try:
+        return bool(np.array_equal(a, b, equal_nan=True))
+    except TypeError:  # no NaN in this dtype (bool, str)
+        return bool(np.array_equal(a, b))
 
 
 def _copies(args: tuple) -> tuple:
