@@ -767,3 +767,213 @@ def test_the_spoiler_check_finds_an_answer_shown_above():
     assert not _shows(above, "(120, 120, 192)")
     assert _answer_forms(3_699_376_128)[3] == "3,699.4"  # tables in millions
     assert "15.39" in _answer_forms(15.392691) and _answer_forms(7) == []
+
+
+# -- the learner's run through every exercise (review findings) --------------------
+
+_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?!\d)")
+#: Numbers any formula may use: 0, a half pixel, 1, 2, the 10 of 10 * log10.
+_FORMULA_NUMBERS = {"0", "0.5", "1", "2", "10"}
+#: Numbers a hint may quote from the page around the question, and why.
+_HINT_PAGE_NUMBERS = {
+    "ch1.one_pixel": {"3"},  # PIXEL_W's 3x3 window, named by its constant
+    "ch5.concat2_shape": {"228"},  # the trace table above is for 228
+    "ch5.why_96_fails": {"228"},  # the same trace table
+    "ch5.next_valid_size": {"252"},  # the list of closing sizes ends at 252
+}
+#: next_step's own worked example (the coding exercise's inputs are random).
+_NEXT_STEP_EXAMPLES: dict[str, set[str]] = {}
+
+
+def _foreign_numbers(q, text, allowed=frozenset()):
+    own = set(_NUMBER.findall(q.question)) | set(_NUMBER.findall(q.solution_text))
+    return set(_NUMBER.findall(text)) - own - _FORMULA_NUMBERS - set(allowed)
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_messages_quote_no_number_foreign_to_the_question(name):
+    """A generic message or hint quotes only the question's numbers (and those
+    of its worked solution): no kernel 3 for a kernel-5 question, no input 228
+    for a 252 one."""
+    q = EXERCISES[name]
+    assert not _foreign_numbers(q, q.next_step,
+                                _NEXT_STEP_EXAMPLES.get(name, ())), q.next_step
+    for hint in q.hints:
+        assert not _foreign_numbers(q, hint, _HINT_PAGE_NUMBERS.get(name, ())), hint
+
+
+def test_foreign_number_scan_can_fail():
+    q = get("ch2.padding_for_target")
+    assert _foreign_numbers(q, "(16 - 1)*2 - 2p + 3 + a") == {"3"}
+    assert not _foreign_numbers(q, "(16 - 1)*2 - 2p + 5 + a")
+
+
+def test_padding_for_target_and_concat2_generic_messages_use_their_own_sizes():
+    msg = get("ch2.padding_for_target").check((3, 0)).message
+    assert "(16 - 1)*2 - 2p + 5 + a" in msg and "+ 3 +" not in msg
+    msg = get("ch5.concat2_shape").check((1, 2, 3)).message
+    assert "layer by layer from 252" in msg and "228" not in msg
+
+
+def test_settings_search_says_sort_and_names_the_wrong_setting():
+    q = get("ch4.settings_search")
+    right = q.expected()
+    msg = q.check(list(reversed(right))).message
+    assert "right settings, but not in order: sort them" in msg
+    assert "Item 0" not in msg
+    wrong = right[:4] + ((5, 2, 0),) + right[5:]
+    msg = q.check(wrong).message
+    assert "(5, 2, 0) maps 5 pixels to 9, not 10" in msg and "Item 4" not in msg
+    assert "output_padding < 2" in q.check(right[:5] + ((6, 1, 2),)).message
+    assert "twice" in q.check(right[:5] + (right[4],)).message
+    # the generic comparison names a wrong tuple inside a tuple
+    assert compare_answer(((1, 2), (3, 4)), ((1, 2), (3, 5)), 0, 0) == \
+        "Item 1, (3, 4), is wrong: its item 1: 4 is not the answer."
+
+
+def test_learner_values_are_shown_exactly():
+    q = get("ch1.output_size")
+    near = q.expected() + 1e-7
+    msg = q.check(near).message
+    assert f"{near!r} is not the answer" in msg and "whole number" in msg
+    assert f"{q.expected()} is not the answer" not in msg
+    assert plain_number(21.0000001, exact=True) == "21.0000001"
+    assert plain_number(21.5, exact=True) == "21.5"
+    msg = get("ch3.source_coordinate").check((1.8333333333, 1.8, 2.5)).message
+    assert "2.5 is not the answer" in msg
+    msg = get("ch3.bilinear_value").check(3.50000001).message  # within rtol 1e-4
+    assert msg.endswith("Correct!")
+
+
+#: Chapter 3's coding exercise (ch3.coordinate_mapping, with a mapping
+#: argument, replaces ch3.half_pixel on another branch).
+CH3_CODING = next(n for n in ("ch3.coordinate_mapping", "ch3.half_pixel")
+                  if n in EXERCISES)
+
+
+def test_half_pixel_cases_always_sample_left_of_zero():
+    """A version clamped at 0 must fail: every draw includes dst = 0 when
+    upsampling with half-pixel centres, whose source coordinate is negative."""
+    q = get(CH3_CODING)
+
+    def clamped(*args):
+        return max(0.0, q.reference(*args))
+
+    for seed in range(30):
+        cases = q.cases(np.random.default_rng(seed))
+        assert any(c[0] == 0 and c[2] > c[1] and c[3:] in ((), ("half_pixel",))
+                   for c in cases)
+        assert not q.check(clamped, seed=seed)
+
+
+def test_none_is_an_answer_that_forgot_to_return():
+    for name in ("ch1.output_size", CH3_CODING):
+        q = get(name)
+        verdict = q.check(None)
+        assert verdict.status == "incorrect"
+        assert "Your answer is None: did something forget to return?" in \
+            verdict.message
+        assert q.check(...).status == "not attempted"
+
+
+def test_one_dimensional_arrays_answer_tuples():
+    q = get("ch1.same_padding_split")
+    assert q.check(np.array(q.expected()))
+    assert q.check(np.array([2, 1])).message == q.check([2, 1]).message
+    assert get("ch4.settings_search").check(np.array(get("ch4.settings_search")
+                                                     .expected()))
+    assert get("ch1.output_size").check(np.array([get("ch1.output_size")
+                                                  .expected()]))
+
+
+def test_common_mistakes_found_by_the_learner_are_named():
+    macs = get("ch4.decoder_macs")
+    assert "FLOPs" in macs.check(2 * macs.expected()).message
+    shape = get("ch4.tconv_output_shape")
+    h, w, c = shape.expected()
+    assert "channels first" in shape.check((c, h, w)).message
+    assert "whole zeros" in get("ch1.same_padding_split").check((1.5, 1.5)).message
+    psnr = get("ch5.hole_psnr")
+    from companion.exercises.ch5 import psnr_example
+    original, restored, mask = psnr_example()
+    outside = mask[..., 0] == 0
+    mse = np.mean((original[outside] - restored[outside]) ** 2)
+    assert np.isclose(mse, 0.1 ** 2)  # the 0.1 error outside the hole
+    msg = psnr.check(10 * np.log10(1 / 0.1 ** 2)).message  # 20 dB
+    assert "PSNR outside the hole" in msg
+
+
+@pytest.mark.parametrize("name", ["appendix.output_size", "ch4.block_output_size"])
+def test_function_exercises_show_the_right_value_next_to_the_learners(name):
+    q = get(name)
+
+    def off_by_one(*args):
+        return q.reference(*args) + 1
+
+    msg = q.check(off_by_one, seed=SEED).message
+    case = next(a for a in q.cases(np.random.default_rng(SEED)))
+    want = q.reference(*case)
+    assert f"On {q.describe(*case)}: your function returned {want + 1}, the " \
+           f"right result is {want}." in msg
+
+
+def test_no_hint_names_the_function_that_answers():
+    for name, q in EXERCISES.items():
+        for hint in q.hints:
+            assert "solve_conv_transpose" not in hint, name
+            assert not re.search(r"\b(companion|ip|shapes)\.\w", hint), (name, hint)
+    assert "solve_conv_transpose" in get("ch4.settings_search").solution_text
+    assert "ip.closes" in get("ch5.next_valid_size").solution_text
+
+
+def test_legacy_mapping_message_states_the_true_shift():
+    from companion.resize import source_coordinate
+
+    for n_in, n_out in [(2, 4), (3, 7), (5, 6)]:  # upsampling
+        for dst in range(n_out):
+            shift = source_coordinate(dst, n_in, n_out, "tf1") - \
+                source_coordinate(dst, n_in, n_out, "tf")
+            assert np.isclose(shift, (1 - n_in / n_out) / 2) and shift > 0
+    msg = get("ch3.coordinate_mapping").check(
+        lambda dst, i, o, m: dst * i / o if m != "align_corners"
+        else (dst * (i - 1) / (o - 1) if o > 1 else 0.0), seed=SEED).message
+    assert "'half_pixel' gave the legacy value" in msg
+    assert "shifts the samples left" not in msg
+
+
+def test_keras_same_port_accepts_every_equivalent_setting():
+    from companion.transposed import conv_transpose2d
+
+    q = get("ch2.keras_same_port")
+    x = np.random.default_rng(1).normal(size=(1, 5, 5, 1))
+    w = np.random.default_rng(2).normal(size=(5, 5, 1, 1))
+    keras = conv_transpose2d(x, w, stride=2, padding="same")
+    for p, a, c in [(1, 0, 1), (1, 1, 2)]:
+        torch = conv_transpose2d(x, w, stride=2, padding=p, output_padding=a)
+        np.testing.assert_allclose(torch[:, :-c, :-c], keras)
+        assert q.check((p, a, c)), (p, a, c)
+    for wrong in [(1, 1, 0), (1, 0, 2), (2, 1, 0), (0, 1, 3), (1, 2, 3), "abc"]:
+        assert not q.check(wrong), wrong
+    assert "(1, 1, 2)" in q.solution_text
+    # a wrong item is described by what the setting does, never as "Item 1: 1"
+    # when output_padding=1 is right in (1, 1, 2)
+    for wrong, says in [((1, 1, 1), "keeps 2i + 1 rows where Keras keeps 2i"),
+                        ((1, 0, 3), "keeps 2i - 2 rows"),
+                        ((0, 0, 1), "the output is shifted"),
+                        ((1, 2, 3), "output_padding=2 is not allowed"),
+                        ((1, 1, 2.5), "whole numbers")]:
+        msg = q.check(wrong).message
+        assert says in msg and "Item" not in msg, msg
+
+
+def test_jacobi_step_in_place_is_correct_but_warned():
+    q = get("ch5.jacobi_step")
+
+    def in_place(x, hole):
+        new = q.reference(x, hole)
+        x[hole] = new[hole]
+        return x
+
+    verdict = q.check(in_place, seed=SEED)
+    assert verdict and "changed its input array in place" in verdict.message
+    assert "in place" not in q.check(q.reference, seed=SEED).message

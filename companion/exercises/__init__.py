@@ -116,6 +116,14 @@ def _not_attempted(name: str, blank: str, var: str = "q") -> Verdict:
                    f"a first nudge (call it again for the next step).")
 
 
+def _none_answer(name: str) -> Verdict:
+    """``None`` is an answer that went missing, not a blank (that is ``...``)."""
+    return Verdict("incorrect",
+                   f"{name}: Incorrect. Your answer is None: did something "
+                   f"forget to return? (answer = print(...), or a function "
+                   f"without a return statement, gives None.)")
+
+
 def _hint(exercise, step: int | None) -> HintText:
     """Hint number ``step`` (1-based) of ``exercise``, by default the next one."""
     hints = exercise.hints
@@ -162,6 +170,7 @@ def _rounds_to(answer, value) -> bool:
 def _rounded_match(answer, value, rtol: float, atol: float) -> bool:
     """``answer`` equals ``value`` up to the tolerance or to rounding, item by item."""
     if isinstance(value, tuple):
+        answer = _as_sequence(answer)
         return isinstance(answer, (tuple, list)) and len(answer) == len(value) \
             and all(_rounded_match(a, v, rtol, atol) for a, v in zip(answer, value))
     return compare_answer(answer, value, rtol, atol) is None or \
@@ -170,6 +179,7 @@ def _rounded_match(answer, value, rtol: float, atol: float) -> bool:
 
 def _round_message(answer, expected, rtol: float, atol: float) -> str | None:
     """Say which items of ``answer`` are ``expected`` rounded too coarsely."""
+    answer = _as_sequence(answer) if isinstance(expected, tuple) else answer
     pairs = list(zip(answer, expected)) if isinstance(expected, tuple) \
         and isinstance(answer, (tuple, list)) else [(answer, expected)]
     coarse = []
@@ -185,7 +195,7 @@ def _round_message(answer, expected, rtol: float, atol: float) -> str | None:
     if not coarse:
         return None
     need = max(n for _, n in coarse)
-    shown = ", ".join(plain_number(a) for a, _ in coarse)
+    shown = ", ".join(plain_number(a, exact=True) for a, _ in coarse)
     return (f"Close: {shown} is the answer rounded to {_decimals(coarse[0][0])} "
             f"decimals, but the check wants at least {need} decimals (or "
             f"the unrounded value straight from Python).")
@@ -224,6 +234,12 @@ class Exercise:
     diagnose : callable, optional
         ``diagnose(answer)`` returns a diagnosis for a wrong answer that no
         mistake matches exactly (a wrong name in a tuple, say), or None.
+    equivalent : callable, optional
+        ``equivalent(answer)`` is True for another answer that is right too
+        (where the question has several, checked by computing), else False.
+
+    Only the blank ``...`` is "not attempted"; ``None`` (an ``answer =
+    print(...)``, a helper without ``return``) is told so.
 
     A float written with two or more decimals that is the answer (or a known
     mistake) rounded is told so, with the number of decimals the check wants.
@@ -240,15 +256,19 @@ class Exercise:
     rtol: float = 1e-6
     atol: float = 1e-8
     diagnose: Callable[[object], str | None] | None = None
+    equivalent: Callable[[object], bool] | None = None
     _hints_shown: int = field(default=0, repr=False, compare=False)
 
     def check(self, answer) -> Verdict:
         """Compare ``answer`` with the expected value and explain the result."""
-        if answer is Ellipsis or answer is None:
+        if answer is Ellipsis:
             return _not_attempted(self.name, "...", _caller_name(self))
+        if answer is None:
+            return _none_answer(self.name)
         expected = self.expected()
         problem = compare_answer(answer, expected, self.rtol, self.atol)
-        if problem is None:
+        if problem is None or (self.equivalent is not None
+                               and self.equivalent(answer)):
             return Verdict("correct", f"{self.name}: Correct!")
         for mistake in self.mistakes:
             if compare_answer(answer, mistake.answer, self.rtol, self.atol) is None:
@@ -300,7 +320,8 @@ class CodeExercise:
         about the first wrong result.
 
     A function whose body is still only ``...`` (or ``pass``) is "not
-    attempted"; one with a body that returns None is told so.
+    attempted"; one with a body that returns None is told so, and so is a
+    right function that changes its input arrays in place.
     """
 
     name: str
@@ -323,20 +344,24 @@ class CodeExercise:
         ``seed`` fixes the inputs (the tests use it); by default every call
         draws new ones.
         """
-        if function is Ellipsis or function is None:
+        if function is Ellipsis:
             return _not_attempted(self.name, "...", _caller_name(self))
+        if function is None:
+            return _none_answer(self.name)
         if _is_blank(function):
             return _not_attempted(self.name, "... in the function body",
                                   _caller_name(self))
         if not callable(function):
             return Verdict("incorrect",
                            f"{self.name}: Incorrect. Pass the function itself, "
-                           f"q.check(my_function), not {plain_number(function)}.")
+                           f"q.check(my_function), not "
+                           f"{plain_number(function, exact=True)}.")
         cases = self.cases(np.random.default_rng(seed))
-        got = []
+        got, changed = [], False
         for args in cases:
+            given = _copies(args)
             try:
-                result = function(*_copies(args))
+                result = function(*given)
             except Exception as error:  # noqa: BLE001 - report any failure
                 return Verdict("incorrect",
                                f"{self.name}: Incorrect. Your function raised "
@@ -349,11 +374,19 @@ class CodeExercise:
                                f"{what} on {self.describe(*args)}: end it with "
                                f"a return statement that gives the result.")
             got.append(result)
-        problems = [compare_answer(g, self.reference(*a), self.rtol, self.atol)
-                    for g, a in zip(got, cases)]
+            changed = changed or any(
+                isinstance(a, np.ndarray) and not _same_array(a, g)
+                for a, g in zip(args, given))
+        references = [self.reference(*a) for a in cases]
+        problems = [compare_answer(g, r, self.rtol, self.atol)
+                    for g, r in zip(got, references)]
         if all(p is None for p in problems):
+            note = (" But your function changed its input array in place: "
+                    "work on a copy (x.copy(), or a new array such as "
+                    "np.where's) so that the caller's array stays as it "
+                    "was." if changed else "")
             return Verdict("correct", f"{self.name}: Correct! (checked on "
-                                      f"{len(cases)} random inputs)")
+                                      f"{len(cases)} random inputs){note}")
         for mistake in self.mistakes:
             if all(compare_answer(g, mistake.answer(*_copies(a)), self.rtol,
                             self.atol) is None for g, a in zip(got, cases)):
@@ -361,10 +394,16 @@ class CodeExercise:
                                f"{self.name}: Incorrect. {mistake.why}")
         i = next(i for i, p in enumerate(problems) if p is not None)
         wrong = sum(p is not None for p in problems)
+        problem = problems[i]
+        if isinstance(references[i], numbers.Number) and not isinstance(
+                references[i], bool) and isinstance(got[i], numbers.Number):
+            problem = (f"your function returned "
+                       f"{plain_number(got[i], exact=True)}, the right result "
+                       f"is {plain_number(references[i])}.")
         return Verdict("incorrect",
                        f"{self.name}: Incorrect on {wrong} of {len(cases)} "
                        f"random inputs. On {self.describe(*cases[i])}: "
-                       f"{problems[i]} {self.next_step}".strip())
+                       f"{problem} {self.next_step}".strip())
 
     def hint(self, step: int | None = None) -> str:
         """The next hint (or hint number ``step``), for the notebook to display."""
@@ -389,13 +428,31 @@ def _is_blank(function) -> bool:
                for ins in dis.get_instructions(code))
 
 
+def _same_array(a: np.ndarray, b) -> bool:
+    """``b`` still equals ``a`` (NaN equal to NaN where the dtype has NaN)."""
+    try:
+        return bool(np.array_equal(a, b, equal_nan=True))
+    except TypeError:  # no NaN in this dtype (bool, str)
+        return bool(np.array_equal(a, b))
+
+
 def _copies(args: tuple) -> tuple:
     """Fresh copies of array arguments, so a function cannot alter the cases."""
     return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
 
 
-def plain_number(v) -> str:
-    """``v`` as a reader writes it: ``14``, ``1.8333``, ``(3, 2)``, no ``np.int64``."""
+def plain_number(v, exact: bool = False) -> str:
+    """``v`` as a reader writes it: ``14``, ``1.8333``, ``(3, 2)``, no ``np.int64``.
+
+    Floats get 6 significant digits; with ``exact`` (a learner's own value)
+    a float that 6 digits would change is written in full, so that
+    ``21.0000001`` never shows as ``21``.
+
+    Examples
+    --------
+    >>> plain_number(21.0000001), plain_number(21.0000001, exact=True)
+    ('21', '21.0000001')
+    """
     if isinstance(v, np.generic):
         v = v.item()
     if isinstance(v, np.ndarray) and v.ndim == 0:
@@ -405,9 +462,12 @@ def plain_number(v) -> str:
     if isinstance(v, numbers.Integral):
         return str(int(v))
     if isinstance(v, numbers.Real):
-        return f"{float(v):.6g}"
+        text = f"{float(v):.6g}"
+        if exact and float(text) != float(v):
+            text = repr(float(v))
+        return text
     if isinstance(v, (tuple, list)):
-        inner = ", ".join(plain_number(x) for x in v)
+        inner = ", ".join(plain_number(x, exact) for x in v)
         return f"({inner}{',' if len(v) == 1 else ''})" if isinstance(v, tuple) \
             else f"[{inner}]"
     if isinstance(v, np.ndarray):
@@ -424,14 +484,20 @@ def compare_answer(answer, expected, rtol: float, atol: float) -> str | None:
     by shape, dtype kind and values (``rtol``, ``atol``), numbers by value.
     """
     if isinstance(expected, tuple):
+        answer = _as_sequence(answer)
         if not isinstance(answer, (tuple, list)):
             return (f"Expected a tuple of {len(expected)} values, got "
-                    f"{plain_number(answer)}.")
+                    f"{plain_number(answer, exact=True)}.")
         if len(answer) != len(expected):
             return f"Expected {len(expected)} values, got {len(answer)}."
         for i, (a, e) in enumerate(zip(answer, expected)):
             problem = compare_answer(a, e, rtol, atol)
             if problem is not None:
+                if isinstance(e, tuple) and isinstance(_as_sequence(a),
+                                                       (tuple, list)):
+                    shown = plain_number(tuple(_as_sequence(a)), exact=True)
+                    problem = re.sub(r"^Item (\d+):", r"its item \1:", problem)
+                    return f"Item {i}, {shown}, is wrong: {problem}"
                 return f"Item {i}: {problem}"
         return None
     if isinstance(expected, np.ndarray):
@@ -453,18 +519,19 @@ def compare_answer(answer, expected, rtol: float, atol: float) -> str | None:
             idx = tuple(int(i) for i in np.argwhere(~close)[0])
             return (f"{int((~close).sum())} of {close.size} values are wrong; "
                     f"the first at index {idx}: expected "
-                    f"{plain_number(expected[idx])}, got {plain_number(got[idx])}.")
+                    f"{plain_number(expected[idx])}, got "
+                    f"{plain_number(got[idx], exact=True)}.")
         return None
     if isinstance(expected, bool):
         if not isinstance(answer, (bool, np.bool_)):
-            return f"Expected True or False, got {plain_number(answer)}."
+            return f"Expected True or False, got {plain_number(answer, True)}."
         if bool(answer) != expected:
             return f"{answer} is not the answer."
         return None
     if isinstance(expected, str):
         if not isinstance(answer, str):
             return (f"Expected a name in quotes (a str), got "
-                    f"{plain_number(answer)}.")
+                    f"{plain_number(answer, exact=True)}.")
         if answer != expected:
             return f"{answer!r} is not the right name."
         return None
@@ -473,17 +540,31 @@ def compare_answer(answer, expected, rtol: float, atol: float) -> str | None:
             answer = answer.item()
         if isinstance(answer, (bool, np.bool_)) or \
                 not isinstance(answer, numbers.Number):
-            return f"Expected a single number, got {plain_number(answer)}."
+            return (f"Expected a single number, got "
+                    f"{plain_number(answer, exact=True)}.")
+        shown = plain_number(answer, exact=True)
         if isinstance(expected, numbers.Integral):
             if float(answer) != float(expected):
-                return f"{plain_number(answer)} is not the answer."
+                whole = "" if float(answer) == int(float(answer)) else \
+                    " The answer is a whole number."
+                return f"{shown} is not the answer.{whole}"
             return None
         if not np.isclose(float(answer), float(expected), rtol=rtol, atol=atol):
-            return (f"{plain_number(answer)} is not the answer (tolerance {rtol:g} "
-                    f"relative).")
+            return f"{shown} is not the answer (tolerance {rtol:g} relative)."
         return None
     raise TypeError(f"exercise has an unsupported expected type "
                     f"{type(expected).__name__}")
+
+
+def _as_sequence(answer):
+    """A 1-D (or deeper) array as a list of its rows; anything else as it is.
+
+    So ``np.array([1, 2])`` answers a pair as ``[1, 2]`` and ``(1, 2)`` do, as
+    ``np.array([21])`` answers a single number.
+    """
+    if isinstance(answer, np.ndarray) and answer.ndim >= 1:
+        return list(answer)
+    return answer
 
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")

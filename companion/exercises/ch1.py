@@ -159,6 +159,9 @@ register(Exercise(
                         "the two sides (total // 2 before)."),
         Mistake((0, 3), "Right total, but TensorFlow splits it: total // 2 "
                         "before, the rest after."),
+        Mistake((1.5, 1.5), "Padding comes in whole zeros: an odd total cannot "
+                            "be halved, so TensorFlow puts total // 2 zeros "
+                            "before and the rest after."),
     ],
     next_step="Recompute the total padding (o - 1) * s + k - H with "
               "o = ceil(H / s), then split it: total // 2 before.",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from . import CodeExercise, Exercise, Mistake, register
@@ -67,6 +69,39 @@ def _keras_same_port():
     return tuple(keras_same_to_torch(5, 2))
 
 
+def _ports_keras_same(answer, kernel: int = 5, stride: int = 2) -> bool:
+    """``answer`` = (padding, output_padding, crop) reproduces Keras "same".
+
+    Checked by computing: PyTorch's layer with that padding and output_padding,
+    then ``crop`` rows and columns dropped at the end, on a random 6 x 6
+    input, against Keras' ``padding="same"``. Several settings do
+    ((1, 0, 1) and (1, 1, 2) for kernel 5, stride 2).
+    """
+    from ..transposed import conv_transpose2d
+
+    if isinstance(answer, np.ndarray):
+        answer = answer.tolist()
+    if not isinstance(answer, (tuple, list)) or len(answer) != 3 or not all(
+            isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+            and float(v).is_integer() for v in answer):
+        return False  # whole numbers only, as the comparison wants
+    p, a, c = (int(v) for v in answer)
+    if p < 0 or not 0 <= a < stride or c < 0:
+        return False
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(1, 6, 6, 1))
+    w = rng.normal(size=(kernel, kernel, 1, 1))
+    keras = conv_transpose2d(x, w, stride=stride, padding="same")
+    try:
+        torch = conv_transpose2d(x, w, stride=stride, padding=p,
+                                 output_padding=a)
+    except ValueError:  # a padding that crops everything away
+        return False
+    end = torch.shape[1] - c
+    return end > 0 and torch[:, :end, :end].shape == keras.shape and \
+        np.allclose(torch[:, :end, :end], keras)
+
+
 def _wrong_matrices():
     from ..transposed import conv_matrix
 
@@ -74,6 +109,43 @@ def _wrong_matrices():
     stride_1 = conv_matrix((1, 5, 1), w, stride=1)  # 3x5
     flipped = conv_matrix((1, 5, 1), np.ascontiguousarray(w[:, ::-1]), stride=2)
     return [stride_1, flipped, _conv_matrix_1d().T, stride_1[:2]]
+
+
+def _diagnose_port(answer, kernel: int = 5, stride: int = 2) -> str | None:
+    """What a whole-number (padding, output_padding, crop) does wrong.
+
+    Several answers are right (``_ports_keras_same``), so a wrong item is
+    described by what the setting does, not by the one expected tuple.
+    """
+    if isinstance(answer, np.ndarray):
+        answer = answer.tolist()
+    if not isinstance(answer, (tuple, list)) or len(answer) != 3 or not all(
+            isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+            for v in answer):
+        return None
+    if not all(float(v).is_integer() for v in answer):
+        return ("padding, output_padding and crop count cells: whole "
+                "numbers.")
+    p, a, c = (int(v) for v in answer)
+    start = (kernel - stride) // 2
+    if p < 0 or c < 0:
+        return f"{tuple(answer)}: padding and crop count cells, >= 0."
+    if not 0 <= a < stride:
+        return (f"output_padding={a} is not allowed: it must be smaller than "
+                f"the stride, 0 <= output_padding < {stride}.")
+    extra = kernel - stride - 2 * p + a - c  # rows kept beyond Keras' 2i
+    if c > kernel + a or abs(extra) > 2 * kernel:
+        return None  # a crop past the output: the generic message
+    if p != start:
+        return (f"padding={p} drops {p} cells at the start, Keras drops "
+                f"(K - s) // 2 = {start}: the output is shifted.")
+    if extra:
+        fix = "crop at the end what is still too much" if extra > 0 else \
+            "you crop too much at the end"
+        return (f"{tuple(answer)} keeps 2i {'+' if extra > 0 else '-'} "
+                f"{abs(extra)} rows where Keras keeps 2i: with padding={p} and "
+                f"output_padding={a}, {fix}.")
+    return None
 
 
 def _tconv(g, w, **kw):
@@ -234,8 +306,9 @@ register(Exercise(
                           "crop of 3 cells in all is not possible, so crop 4 "
                           "and add one back with output_padding."),
     ],
-    next_step="Recompute the size of your setting, (16 - 1)*2 - 2p + 3 + a, "
-              "and adjust p and a (0 <= a < 2) until it is 32.",
+    next_step=f"Recompute the size of your setting, (16 - 1)*2 - 2p + "
+              f"{TARGET_KERNEL} + a, and adjust p and a (0 <= a < 2) until it "
+              f"is 32.",
 ))
 
 register(Exercise(
@@ -275,6 +348,8 @@ register(Exercise(
              "padding='same') to PyTorch: answer (padding, output_padding, "
              "crop), crop being the rows and columns to drop at the end.",
     expected=_keras_same_port,
+    equivalent=_ports_keras_same,
+    diagnose=_diagnose_port,
     hints=("Compare the full scatter, (i - 1)s + K long, with the 2i cells "
            "Keras 'same' keeps: how many extra cells are there, and on which "
            "side does Keras drop the odd one?",
@@ -284,12 +359,14 @@ register(Exercise(
            "end."),
     solution_text="K - s = 3 is odd: Keras drops 1 row at the top and 2 at the "
                   "bottom. PyTorch padding=1 drops 1 on each side, so one more "
-                  "row and column must go at the end: (1, 0, 1).",
+                  "row and column must go at the end: (1, 0, 1). (1, 1, 2) "
+                  "works too: output_padding=1 adds a row that the crop "
+                  "takes away again.",
     worked=("(1, 0, 1)",),
     mistakes=[
         Mistake((1, 1, 0), "output_padding=1 adds a row at the end, giving "
-                           "2i + 2; Keras keeps 2i, so one row must go, not "
-                           "come."),
+                           "2i + 2; Keras keeps 2i, so rows must go at the "
+                           "end, not come."),
         Mistake((2, 1, 0), "Right size, but shifted one pixel: padding=2 drops "
                            "2 at the start, Keras drops only (5 - 2) // 2 = 1."),
         Mistake((1, 0, 0), "padding=1 leaves 2i + 1 rows: one more than Keras' "

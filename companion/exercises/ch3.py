@@ -283,8 +283,13 @@ MAPPINGS = ("half_pixel", "legacy", "align_corners")
 
 def coordinate_cases(rng: np.random.Generator) -> list[tuple]:
     """Random (dst, in_size, out_size, mapping) for ``ch3.coordinate_mapping``:
-    every mapping, up and down, plus the one-pixel output of align corners."""
-    cases = []
+    every mapping, up and down, plus the one-pixel output of align corners.
+
+    The first case is dst = 0 when upsampling with half-pixel centres, whose
+    source coordinate is negative (a version clamped at 0 must fail).
+    """
+    in_size = int(rng.integers(2, 20))
+    cases = [(0, in_size, in_size + int(rng.integers(1, 20)), "half_pixel")]
     for k in range(12):
         in_size, out_size = (int(v) for v in rng.integers(2, 40, size=2))
         if in_size == out_size:

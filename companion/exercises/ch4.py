@@ -35,7 +35,8 @@ def _undo_layer():
 def _settings_search():
     from ..shapes import solve_conv_transpose
 
-    found = solve_conv_transpose(5, 10, kernels=range(1, 7), strides=[2])
+    found = solve_conv_transpose(SEARCH_IN, SEARCH_OUT, kernels=SEARCH_KERNELS,
+                                 strides=[SEARCH_STRIDE])
     return tuple(sorted((s.kernel, s.padding, s.output_padding) for s in found))
 
 
@@ -44,6 +45,47 @@ def _decoder_macs():
 
     layer = Layer("tconv1_2_5x5", "tconv", filters=64, kernel=5)
     return layer_table([layer], (224, 224, 128))[0].macs
+
+
+#: ``ch4.settings_search``: stride 2, kernels 1 to 6, from 5 pixels to 10.
+SEARCH_IN, SEARCH_OUT, SEARCH_STRIDE, SEARCH_KERNELS = 5, 10, 2, range(1, 7)
+
+
+def _diagnose_settings(answer) -> str | None:
+    """Say what is wrong with a list of (kernel, padding, output_padding)."""
+    from ..shapes import conv_transpose_output_size
+
+    if isinstance(answer, np.ndarray):
+        answer = answer.tolist()
+    if not isinstance(answer, (tuple, list)) or not all(
+            isinstance(t, (tuple, list, np.ndarray)) and len(t) == 3
+            for t in answer):
+        return None
+    try:
+        given = [tuple(int(v) for v in t) for t in answer]
+    except (TypeError, ValueError):
+        return None
+    if any(tuple(t) != g for t, g in zip(answer, given)):
+        return None  # fractions: the generic message says which item
+    right = list(_settings_search())
+    if sorted(given) == right and given != right:
+        return ("These are the right settings, but not in order: sort them "
+                "(sorted(...) orders the tuples by kernel, then padding).")
+    for t in given:
+        k, p, a = t
+        if k not in SEARCH_KERNELS:
+            return (f"{t} has kernel {k}; the question asks for kernels "
+                    f"{SEARCH_KERNELS[0]} to {SEARCH_KERNELS[-1]}.")
+        if p < 0 or not 0 <= a < SEARCH_STRIDE:
+            return (f"{t} is not a valid setting: padding >= 0 and "
+                    f"0 <= output_padding < {SEARCH_STRIDE} (the stride).")
+        size = conv_transpose_output_size(SEARCH_IN, k, SEARCH_STRIDE, p, a)
+        if size != SEARCH_OUT:
+            return (f"{t} maps {SEARCH_IN} pixels to {size}, not "
+                    f"{SEARCH_OUT}: (5 - 1)*2 - 2*{p} + {k} + {a} = {size}.")
+    if len(set(given)) < len(given):
+        return "Your list names a setting twice; list each one once."
+    return None  # right settings, some missing: the generic count says so
 
 
 def _undo_size(kernel: int, output_padding: int) -> int:
@@ -77,6 +119,9 @@ register(Exercise(
                                "carry over."),
         Mistake((13, 13, 256), "13 = (H - 1)*s + 1 counts the last copy as one "
                                "pixel wide; it is K = 3 wide: (H - 1)*s + K."),
+        Mistake((256, 15, 15), "Right numbers, but channels first, PyTorch's "
+                               "order; Keras is channels-last: (height, width, "
+                               "channels)."),
     ],
     next_step="Recompute the side with (H - 1)*s + K (Keras 'valid', stride "
               "<= kernel) and take the channels from the layer's filters.",
@@ -149,11 +194,13 @@ register(Exercise(
     hints=("Treat the kernels one at a time: for each k from 1 to 6, is there "
            "a padding and an output_padding that give 10?",
            "The size is (H - 1)*s - 2p + k + a with p >= 0 and 0 <= a < s; "
-           "solve it for each k (companion.shapes.solve_conv_transpose does "
-           "the search), and keep the tuples sorted."),
+           "solve it for each k by hand or with a small loop over p and a, "
+           "and keep the tuples sorted."),
     solution_text="(1, 0, 1), (2, 0, 0), (3, 1, 1), (4, 1, 0), (5, 2, 1), "
                   "(6, 2, 0): one setting per kernel, the odd kernels need "
-                  "output_padding=1.",
+                  "output_padding=1. companion.shapes.solve_conv_transpose("
+                  "5, 10, kernels=range(1, 7), strides=[2]) finds the same "
+                  "six.",
     worked=("(1, 0, 1)", "(2, 0, 0)", "(3, 1, 1)", "(4, 1, 0)", "(5, 2, 1)",
             "(6, 2, 0)"),
     mistakes=[
@@ -165,8 +212,9 @@ register(Exercise(
         Mistake(((1, 0, 1), (2, 0, 0), (3, 1, 1), (4, 1, 0), (5, 2, 1)),
                 "Kernel 6 is missing: 8 - 2p + 6 = 10 with p = 2."),
     ],
+    diagnose=_diagnose_settings,
     next_step="Recompute for each kernel k from 1 to 6 the p and a "
-              "(0 <= a < 2) that solve 8 - 2p + k + a = 10.",
+              "(0 <= a < 2) that solve (5 - 1)*2 - 2p + k + a = 10.",
 ))
 
 register(Exercise(
@@ -198,6 +246,10 @@ register(Exercise(
                                          "the image's 3."),
         Mistake(112 * 112 * 128 * 25 * 64, "That uses 112 x 112; this layer "
                                            "works on the full 224 x 224 map."),
+        Mistake(2 * 224 * 224 * 128 * 25 * 64, "That counts FLOPs, a multiply "
+                                               "and an add for each product; "
+                                               "the question counts each "
+                                               "multiply-add once."),
     ],
     next_step="Recompute the product h * w * c_in * k * k * c_out with "
               "h = w = 224, c_in = 128, k = 5, c_out = 64.",

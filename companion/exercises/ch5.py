@@ -78,7 +78,9 @@ def _psnr_wrong():
     whole = 10 * np.log10(1 / np.mean((original - restored) ** 2))
     hole = mask[..., 0] == 1
     mse_hole = float(np.mean((original[hole] - restored[hole]) ** 2))
-    return [float(whole), mse_hole, 10 * np.log10(255 ** 2 / mse_hole)]
+    mse_outside = float(np.mean((original[~hole] - restored[~hole]) ** 2))
+    return [float(whole), mse_hole, 10 * np.log10(255 ** 2 / mse_hole),
+            float(10 * np.log10(1 / mse_outside))]
 
 
 def _shape_concat2():
@@ -152,6 +154,10 @@ register(Exercise(
                                   "10 * log10(1 / mse) in dB."),
         Mistake(_psnr_wrong()[2], "You used a data range of 255; these images "
                                   "are floats in [0, 1], so the peak is 1."),
+        Mistake(_psnr_wrong()[3], "That is the PSNR outside the hole, where "
+                                  "the error is 0.1 everywhere: you kept the "
+                                  "pixels where the mask is 0; the hole is "
+                                  "where it is 1."),
     ],
     next_step="Recompute the mean squared error over the hole pixels only "
               "(all three channels), then 10 * log10(1 / mse).",
@@ -185,9 +191,9 @@ register(Exercise(
                                  "away (3 x 3, valid)."),
         Mistake((60, 60, 192), "60 is convt2's size before up2 doubles it."),
     ],
-    next_step="Recompute the sizes layer by layer from 228 (each valid 3 x 3 "
-              "convolution takes 2 away, each pooling halves) and add the "
-              "channels of both inputs.",
+    next_step=f"Recompute the sizes layer by layer from {CONCAT2_SIZE} (each "
+              f"valid 3 x 3 convolution takes 2 away, each pooling halves) "
+              f"and add the channels of both inputs.",
 ))
 
 register(Exercise(
@@ -233,10 +239,11 @@ register(Exercise(
     hints=("The list of closing sizes above ends at 252; look at the spacing "
            "of the sizes it prints, and at the rule the cell checks.",
            "The closing sizes are 28 + 8j; find the first j that puts it "
-           "above 300 (or try ip.closes(size) for the sizes above 300)."),
+           "above 300."),
     solution_text="The closing sizes are 28 + 8j: 28 + 8 * 34 = 300 is not "
                   "larger than 300, so the answer is 28 + 8 * 35 = 308 = "
-                  "ip.valid_input_sizes(301, 400)[0].",
+                  "ip.valid_input_sizes(301, 400)[0], the first size above "
+                  "300 for which ip.closes(size) is True.",
     worked=("308",),
     mistakes=[
         Mistake(300, "300 = 28 + 8 * 34 closes, but the question asks for a "
