@@ -941,7 +941,7 @@ def test_legacy_mapping_message_states_the_true_shift():
     assert "shifts the samples left" not in msg
 
 
-def test_keras_same_port_accepts_every_equivalent_setting():
+def test_keras_same_port_asks_for_the_smallest_crop_and_names_the_other():
     from companion.transposed import conv_transpose2d
 
     q = get("ch2.keras_same_port")
@@ -951,7 +951,11 @@ def test_keras_same_port_accepts_every_equivalent_setting():
     for p, a, c in [(1, 0, 1), (1, 1, 2)]:
         torch = conv_transpose2d(x, w, stride=2, padding=p, output_padding=a)
         np.testing.assert_allclose(torch[:, :-c, :-c], keras)
-        assert q.check((p, a, c)), (p, a, c)
+    # the question asks for the smallest crop: (1, 1, 2) reproduces Keras too,
+    # and is told so, but is not the answer
+    assert q.check((1, 0, 1))
+    msg = q.check((1, 1, 2)).message
+    assert not q.check((1, 1, 2)) and "not with the smallest crop" in msg, msg
     for wrong in [(1, 1, 0), (1, 0, 2), (2, 1, 0), (0, 1, 3), (1, 2, 3), "abc"]:
         assert not q.check(wrong), wrong
     assert "(1, 1, 2)" in q.solution_text

@@ -346,9 +346,10 @@ register(Exercise(
     name="ch2.keras_same_port",
     question="Port Keras Conv2DTranspose(kernel_size=5, strides=2, "
              "padding='same') to PyTorch: answer (padding, output_padding, "
-             "crop), crop being the rows and columns to drop at the end.",
+             "crop), crop being the rows and columns to drop at the end. "
+             "Several answers give the same output: give the one with the "
+             "smallest crop.",
     expected=_keras_same_port,
-    equivalent=_ports_keras_same,
     diagnose=_diagnose_port,
     hints=("Compare the full scatter, (i - 1)s + K long, with the 2i cells "
            "Keras 'same' keeps: how many extra cells are there, and on which "
@@ -360,10 +361,14 @@ register(Exercise(
     solution_text="K - s = 3 is odd: Keras drops 1 row at the top and 2 at the "
                   "bottom. PyTorch padding=1 drops 1 on each side, so one more "
                   "row and column must go at the end: (1, 0, 1). (1, 1, 2) "
-                  "works too: output_padding=1 adds a row that the crop "
-                  "takes away again.",
+                  "gives the same output with a larger crop: output_padding=1 "
+                  "adds a row that the crop takes away again.",
     worked=("(1, 0, 1)",),
     mistakes=[
+        Mistake((1, 1, 2), "That reproduces Keras too, but not with the "
+                           "smallest crop: output_padding adds a row at the "
+                           "end that the crop then takes away again. Leave "
+                           "both out."),
         Mistake((1, 1, 0), "output_padding=1 adds a row at the end, giving "
                            "2i + 2; Keras keeps 2i, so rows must go at the "
                            "end, not come."),
