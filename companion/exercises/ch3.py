@@ -41,7 +41,7 @@ def _shuffle_position():
     from ..subpixel import pixel_shuffle
 
     x = np.zeros((1, 2, 3, 12))
-    x[0, 1, 2, 7] = 1.0  # channel 7 at (h=1, w=2); C = 12 / 2**2 = 3
+    x[0, 1, 2, 7] = 1.0  # channel 7 at (h=1, w=2); c = 12 / 2**2 = 3
     out = pixel_shuffle(x, 2, order="tf")[0]
     return tuple(int(i) for i in np.argwhere(out == 1.0)[0])
 
@@ -77,10 +77,10 @@ def _unpool_swapped():
 
 
 def _shuffle_torch_order():
-    # PyTorch reads channel k = c * r**2 + i * r + j
-    c, block = divmod(7, 4)
+    # PyTorch reads input channel k * r**2 + i * r + j for output channel k
+    k, block = divmod(7, 4)
     i, j = divmod(block, 2)
-    return (1 * 2 + i, 2 * 2 + j, c)
+    return (1 * 2 + i, 2 * 2 + j, k)
 
 
 register(Exercise(
@@ -197,25 +197,25 @@ register(Exercise(
     hints=("Each input pixel becomes an r x r block of the output, so the "
            "output has r**2 times fewer channels; work out that channel count "
            "first.",
-           "TensorFlow reads output (h*r + i, w*r + j, c) from input channel "
-           "(i*r + j)*C + c: split 7 into block index i*r + j and channel c, "
-           "then place it."),
-    solution_text="7 = (i*2 + j)*3 + c gives i*2 + j = 2, c = 1, so i = 1, "
+           "TensorFlow reads output (h*r + i, w*r + j, k) from input channel "
+           "(i*r + j)*c + k, for c output channels: split 7 into block index "
+           "i*r + j and output channel k, then place it."),
+    solution_text="7 = (i*2 + j)*3 + k gives i*2 + j = 2, k = 1, so i = 1, "
                   "j = 0: row 1*2 + 1 = 3, column 2*2 + 0 = 4, channel 1: (3, 4, 1).",
     worked=("(3, 4, 1)",),
     mistakes=[
         Mistake(_shuffle_torch_order(), "That is PyTorch's order, channel "
-                                        "c * r**2 + i*r + j; TensorFlow's is "
-                                        "(i*r + j) * C + c."),
+                                        "k * r**2 + i*r + j; TensorFlow's is "
+                                        "(i*r + j) * c + k."),
         Mistake((2, 5, 1), "You swapped i and j: i*r + j = 2 gives i = 1 (the "
                            "row offset) and j = 0."),
-        Mistake((3, 4, 7), "The output has C = 12 / 4 = 3 channels; channel 7 "
+        Mistake((3, 4, 7), "The output has c = 12 / 4 = 3 channels; channel 7 "
                            "becomes channel 7 mod 3 = 1."),
         Mistake((1, 2, 7), "That is where the value sits in the input; "
                            "depth_to_space moves it into the 2 x 2 block of "
                            "output pixels that input pixel (1, 2) becomes."),
     ],
-    next_step="Recompute C = 12 / r**2, split 7 = (i*r + j)*C + c, then the "
+    next_step="Recompute c = 12 / r**2, split 7 = (i*r + j)*c + k, then the "
               "position (h*r + i, w*r + j).",
 ))
 

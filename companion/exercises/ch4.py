@@ -158,7 +158,8 @@ register(Exercise(
     name="ch4.undo_layer",
     question="An encoder's Conv2D(32, (5, 5), strides=2) maps 64x64x3 to "
              "30x30x32. Give (filters, kernel, strides, output_padding) of "
-             "the 'valid' Conv2DTranspose that brings 30x30x32 back to "
+             "the 'valid' Conv2DTranspose, with the same kernel size and "
+             "stride as the encoder's layer, that brings 30x30x32 back to "
              "64x64x3.",
     expected=_undo_layer,
     hints=("Mirror the encoder layer: the kernel and stride stay, and the "
@@ -177,6 +178,10 @@ register(Exercise(
                               f"30, and output_padding=1 picks 64."),
         Mistake((32, 5, 2, 1), "The filters are the channels to restore, 3; "
                                "32 is what the encoder produced."),
+        Mistake((3, 6, 2, 0), f"Kernel 6 does give {_undo_size(6, 0)}, but "
+                              f"the question asks for the encoder's kernel "
+                              f"size, 5; output_padding then fixes the odd "
+                              f"size."),
         Mistake((3, 4, 2, 0), f"Kernel 4 gives {_undo_size(4, 0)}; the mirror "
                               f"of the encoder keeps its kernel, 5, and fixes "
                               f"the odd size with output_padding."),

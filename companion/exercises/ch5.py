@@ -200,7 +200,8 @@ register(Exercise(
     name="ch5.why_96_fails",
     question="An input of 96 x 96 does not close. Which concatenation fails "
              "first, and what sizes does it try to join? Answer (name, "
-             "upsampled size, skip size).",
+             "upsampled size, skip size), each size as one integer, the side "
+             "of the square map (20 for a 20 x 20 map).",
     expected=_why_96,
     hints=("A concatenation fails when its two inputs differ in size, and "
            "that starts where a pooling layer receives an odd size. Trace the "
