@@ -940,9 +940,20 @@ class Result:
         return self.atol + self.rtol * float(np.max(np.abs(self.theirs), initial=0))
 
 
+def _op(op: Op | str) -> Op:
+    """``op`` itself, or the row of :data:`OPS` it names."""
+    if isinstance(op, Op):
+        return op
+    if not isinstance(op, str):
+        raise TypeError(f"op must be an Op or the name of one, got {op!r}")
+    if op not in OPS:
+        raise ValueError(f"op must be one of {', '.join(sorted(OPS))}; got {op!r}")
+    return OPS[op]
+
+
 def missing_kernel(op: Op | str, framework: str, device: str, cfg: dict) -> str | None:
     """The :data:`NO_GPU_KERNEL` fact that stops ``op`` on ``device``, if any."""
-    op = OPS[op] if isinstance(op, str) else op
+    op = _op(op)
     if device != "gpu" or framework != "tensorflow":
         return None
     for kernel in op.tf_kernels(cfg):
@@ -973,7 +984,7 @@ def refused_on_gpu(fn: Callable[[], Any], kernel: str) -> bool:
 def framework_result(op: Op | str, framework: str, device: str, cfg: dict):
     """The framework's result of ``op`` on ``cfg``, in our layout, after
     checking where it lies."""
-    op = OPS[op] if isinstance(op, str) else op
+    op = _op(op)
     if framework == "opencv":
         if device != "cpu":
             raise ValueError("OpenCV runs on the CPU only")
@@ -994,7 +1005,7 @@ def framework_result(op: Op | str, framework: str, device: str, cfg: dict):
 def run(op: Op | str, framework: str, device: str, cfg: dict) -> Result:
     """Our result and the framework's on ``cfg``, compared (see
     :class:`Result`); an op without a GPU kernel is checked for the refusal."""
-    op = OPS[op] if isinstance(op, str) else op
+    op = _op(op)
     _check_device_name(device)
     ours = op.ours(cfg)
     fact = missing_kernel(op, framework, device, cfg)

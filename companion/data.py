@@ -207,7 +207,11 @@ def image_files(folder) -> list[pathlib.Path]:
     with its photographs one folder down (``pandas/img_001.jpg``) reads the
     same as a flat folder.
     """
+    if not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(f"folder must be a path, got {folder!r}")
     folder = pathlib.Path(folder)
+    if not folder.is_dir():
+        raise ValueError(f"folder must be an existing folder, got {str(folder)!r}")
     found = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs

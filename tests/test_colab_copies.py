@@ -40,11 +40,6 @@ _PLAIN_FENCE = re.compile(
 _CODE_SPAN = re.compile(r"(?<![`}])(`{1,2})(?!`).+?(?<!`)\1(?!`)", re.S)
 
 
-def _src(cell):
-    s = cell["source"]
-    return "".join(s) if isinstance(s, list) else s
-
-
 def myst_in(text: str) -> list[str]:
     """The MyST constructs in markdown ``text``, code blocks and spans aside."""
     text = _CODE_SPAN.sub("", _PLAIN_FENCE.sub("", text))
@@ -77,16 +72,16 @@ def folded_sections(nb) -> dict[str, list[dict]]:
         start = ids.index(heading_id)
         head = cells[start]
         assert head["cell_type"] == "markdown"
-        level = _heading(_src(head))
+        level = _heading(cc.source(head))
         assert level is not None, f"{heading_id} is no heading cell"
         hidden = []
         for cell in cells[start + 1:]:
             if cell["cell_type"] == "markdown":
-                if (lvl := _heading(_src(cell))) is not None and lvl <= level:
+                if (lvl := _heading(cc.source(cell))) is not None and lvl <= level:
                     break
                 # a heading of this level further down a cell: the readers may
                 # end the section there, so no hidden cell may hold one
-                assert all(lvl > level for lvl in _levels_anywhere(_src(cell))), \
+                assert all(lvl > level for lvl in _levels_anywhere(cc.source(cell))), \
                     f"{heading_id}: a heading inside the folded section"
             hidden.append(cell)
         out[heading_id] = hidden
@@ -116,7 +111,7 @@ def test_copy_has_no_myst_and_no_outputs(book_path):
     found = []
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
-            found += [f"{cell['id']}: {hit}" for hit in myst_in(_src(cell))]
+            found += [f"{cell['id']}: {hit}" for hit in myst_in(cc.source(cell))]
         else:
             assert cell["outputs"] == [] and cell["execution_count"] is None
             assert "execution" not in cell["metadata"]
@@ -129,7 +124,7 @@ def test_every_solution_is_folded_with_its_explanation(book_path):
     book = _load(book_path)
     nb = _load(COPIES / book_path.name)
     blocks = solution_blocks(book)
-    n_exercises = sum("{exercise}" in _src(c) for c in book["cells"]
+    n_exercises = sum("{exercise}" in cc.source(c) for c in book["cells"]
                       if c["cell_type"] == "markdown")
     assert len(blocks) == n_exercises
     folded = folded_sections(nb)
@@ -140,9 +135,9 @@ def test_every_solution_is_folded_with_its_explanation(book_path):
         heading_id = f"solution-{block['label']}"
         assert by_id[heading_id]["metadata"]["jp-MarkdownHeadingCollapsed"] is True
         hidden = folded[heading_id]
-        hidden_text = "\n".join(_src(c) for c in hidden)
+        hidden_text = "\n".join(cc.source(c) for c in hidden)
         # the worked explanation: what follows the solution-start marker
-        start = _src(book["cells"][block["start"]])
+        start = cc.source(book["cells"][block["start"]])
         marker = r"^`{3,}\{solution-start\}[^\n]*\n(?::[^\n]*\n)*`{3,}\n?"
         explanation = re.split(marker, start, flags=re.M)[-1].strip()
         for line in explanation.splitlines():
@@ -155,8 +150,8 @@ def test_every_solution_is_folded_with_its_explanation(book_path):
             cell = book["cells"][i]
             assert cell["id"] in hidden_ids, (block["label"], cell["id"])
             if cell["cell_type"] == "code":
-                code = _src(cell).removeprefix(TITLE).strip("\n")
-                assert code == _src(by_id[cell["id"]]).strip("\n")
+                code = cc.source(cell).removeprefix(TITLE).strip("\n")
+                assert code == cc.source(by_id[cell["id"]]).strip("\n")
         assert [c["id"] for c in hidden if c["cell_type"] == "code"] == \
             [i for i in (book["cells"][j]["id"] for j in inner)
              if by_id[i]["cell_type"] == "code"]
@@ -172,16 +167,16 @@ def test_questions_are_headed_and_stay_in_view(book_path):
     folded = folded_sections(nb)
     hidden = {c["id"] for cells in folded.values() for c in cells}
     headings = [c for c in nb["cells"] if c["cell_type"] == "markdown"
-                and re.match(r"^#{2,6} Exercise \d+", _src(c))]
+                and re.match(r"^#{2,6} Exercise \d+", cc.source(c))]
     assert len(headings) == len(folded)
     cells = nb["cells"]
     for n, cell in enumerate(headings, 1):
-        assert re.match(rf"^#+ Exercise {n}\b", _src(cell))
+        assert re.match(rf"^#+ Exercise {n}\b", cc.source(cell))
         assert cell["id"] not in hidden
         # the question: under the heading, or (a gated exercise-start) next
-        question = _src(cell).split("\n", 1)[1:] or [""]
+        question = cc.source(cell).split("\n", 1)[1:] or [""]
         if not question[0].strip():
-            question = [_src(cells[cells.index(cell) + 1])]
+            question = [cc.source(cells[cells.index(cell) + 1])]
         assert question[0].strip(), f"Exercise {n}: no question under it"
 
 

@@ -118,3 +118,18 @@ def test_the_table_covers_every_op():
             "conv_transpose2d_zero_insert", "conv_matrix", "max_pool2d", "avg_pool2d",
             "max_unpool2d", "avg_unpool2d", "conv2d_backward dx",
             "max_pool2d_backward"} <= ops
+
+
+def test_the_helper_names_a_bad_op_framework_or_device():
+    from companion import cases
+
+    cfg = next(r for r in ROWS if r.op == "conv2d").cfg()
+    with pytest.raises(ValueError, match="op must be one of .*conv2d.*got 'conv3d'"):
+        cases.run("conv3d", "torch", "cpu", cfg)
+    with pytest.raises(TypeError, match="op must be an Op or the name of one, got 3"):
+        cases.run(3, "torch", "cpu", cfg)
+    with pytest.raises(ValueError, match="framework must be 'tensorflow', 'torch' or "
+                                         "'opencv', got 'jax'"):
+        cases.run("conv2d", "jax", "cpu", cfg)
+    with pytest.raises(ValueError, match="device must be 'cpu' or 'gpu', got 'tpu'"):
+        cases.run("conv2d", "torch", "tpu", cfg)

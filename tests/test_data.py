@@ -180,3 +180,13 @@ def test_a_folder_of_only_skipped_files_says_what_was_skipped(tmp_path):
     with pytest.raises(ValueError, match="holds no image file .* sub-folders, "
                        "skipping hidden ones and __MACOSX"):
         load_image_folder(tmp_path, 8)
+
+
+def test_image_files_names_a_bad_folder(tmp_path):
+    with pytest.raises(ValueError, match="an existing folder, got .*nowhere"):
+        image_files(tmp_path / "nowhere")
+    (tmp_path / "a.png").write_bytes(b"")
+    with pytest.raises(ValueError, match="folder must be an existing folder"):
+        image_files(tmp_path / "a.png")
+    with pytest.raises(TypeError, match="folder must be a path, got 3"):
+        image_files(3)

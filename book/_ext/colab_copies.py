@@ -42,6 +42,9 @@ import pathlib
 import re
 import sys
 
+from companion.exercises.notebook import cell_source as source
+from companion.exercises.notebook import set_cell_source as set_source
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 HERE = pathlib.Path(__file__).name
 BOOK = "book"
@@ -202,18 +205,6 @@ def markdown_texts(path: pathlib.Path) -> list[str]:
         return [path.read_text(encoding="utf-8")]
     nb = json.loads(path.read_text(encoding="utf-8"))
     return [source(c) for c in nb["cells"] if c["cell_type"] == "markdown"]
-
-
-def source(cell) -> str:
-    s = cell["source"]
-    return "".join(s) if isinstance(s, list) else s
-
-
-def set_source(cell, text: str) -> None:
-    lines = text.splitlines(keepends=True)
-    if lines and lines[-1].endswith("\n"):
-        lines[-1] = lines[-1][:-1]
-    cell["source"] = lines
 
 
 def label_id(label: str) -> str:

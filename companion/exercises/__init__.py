@@ -234,9 +234,6 @@ class Exercise:
     diagnose : callable, optional
         ``diagnose(answer)`` returns a diagnosis for a wrong answer that no
         mistake matches exactly (a wrong name in a tuple, say), or None.
-    equivalent : callable, optional
-        ``equivalent(answer)`` is True for another answer that is right too
-        (where the question has several, checked by computing), else False.
 
     Only the blank ``...`` is "not attempted"; ``None`` (an ``answer =
     print(...)``, a helper without ``return``) is told so.
@@ -256,7 +253,6 @@ class Exercise:
     rtol: float = 1e-6
     atol: float = 1e-8
     diagnose: Callable[[object], str | None] | None = None
-    equivalent: Callable[[object], bool] | None = None
     _hints_shown: int = field(default=0, repr=False, compare=False)
 
     def check(self, answer) -> Verdict:
@@ -267,8 +263,7 @@ class Exercise:
             return _none_answer(self.name)
         expected = self.expected()
         problem = compare_answer(answer, expected, self.rtol, self.atol)
-        if problem is None or (self.equivalent is not None
-                               and self.equivalent(answer)):
+        if problem is None:
             return Verdict("correct", f"{self.name}: Correct!")
         for mistake in self.mistakes:
             if compare_answer(answer, mistake.answer, self.rtol, self.atol) is None:

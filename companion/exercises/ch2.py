@@ -69,39 +69,6 @@ def _keras_same_port():
     return tuple(keras_same_to_torch(5, 2))
 
 
-def _ports_keras_same(answer, kernel: int = 5, stride: int = 2) -> bool:
-    """``answer`` = (padding, output_padding, crop) reproduces Keras "same".
-
-    Checked by computing: PyTorch's layer with that padding and output_padding,
-    then ``crop`` rows and columns dropped at the end, on a random 6 x 6
-    input, against Keras' ``padding="same"``. Several settings do
-    ((1, 0, 1) and (1, 1, 2) for kernel 5, stride 2).
-    """
-    from ..transposed import conv_transpose2d
-
-    if isinstance(answer, np.ndarray):
-        answer = answer.tolist()
-    if not isinstance(answer, (tuple, list)) or len(answer) != 3 or not all(
-            isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
-            and float(v).is_integer() for v in answer):
-        return False  # whole numbers only, as the comparison wants
-    p, a, c = (int(v) for v in answer)
-    if p < 0 or not 0 <= a < stride or c < 0:
-        return False
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(1, 6, 6, 1))
-    w = rng.normal(size=(kernel, kernel, 1, 1))
-    keras = conv_transpose2d(x, w, stride=stride, padding="same")
-    try:
-        torch = conv_transpose2d(x, w, stride=stride, padding=p,
-                                 output_padding=a)
-    except ValueError:  # a padding that crops everything away
-        return False
-    end = torch.shape[1] - c
-    return end > 0 and torch[:, :end, :end].shape == keras.shape and \
-        np.allclose(torch[:, :end, :end], keras)
-
-
 def _wrong_matrices():
     from ..transposed import conv_matrix
 
@@ -114,8 +81,8 @@ def _wrong_matrices():
 def _diagnose_port(answer, kernel: int = 5, stride: int = 2) -> str | None:
     """What a whole-number (padding, output_padding, crop) does wrong.
 
-    Several answers are right (``_ports_keras_same``), so a wrong item is
-    described by what the setting does, not by the one expected tuple.
+    A wrong item is described by what the setting does, not by its place in
+    the one expected tuple.
     """
     if isinstance(answer, np.ndarray):
         answer = answer.tolist()

@@ -46,7 +46,9 @@ def cell_source(cell) -> str:
     return "".join(s) if isinstance(s, list) else s
 
 
-def _set_src(cell, text: str) -> None:
+def set_cell_source(cell, text: str) -> None:
+    """Store ``text`` as the cell's source, as a list of lines (nbformat's
+    on-disk form, without a final newline)."""
     lines = text.splitlines(keepends=True)
     if lines and lines[-1].endswith("\n"):
         lines[-1] = lines[-1][:-1]
@@ -115,7 +117,7 @@ def hide_solutions(nb) -> list[str]:
             body = _strip_prints(cell_source(cell))
             if not body.startswith(TITLE):
                 body = f"{TITLE}\n{body}"
-            _set_src(cell, body)
+            set_cell_source(cell, body)
             meta = cell.setdefault("metadata", {})
             meta.setdefault("jupyter", {}).update(source_hidden=True,
                                                   outputs_hidden=True)
@@ -127,7 +129,7 @@ def hide_solutions(nb) -> list[str]:
 
 def markdown_cell(cell_id: str, text: str) -> dict:
     cell = {"cell_type": "markdown", "id": cell_id, "metadata": {}, "source": []}
-    _set_src(cell, text)
+    set_cell_source(cell, text)
     return cell
 
 
@@ -137,7 +139,7 @@ def code_cell(cell_id: str, text: str, hidden: bool = False) -> dict:
             if hidden else {})
     cell = {"cell_type": "code", "execution_count": None, "id": cell_id,
             "metadata": meta, "outputs": [], "source": []}
-    _set_src(cell, f"{TITLE}\n{text}" if hidden else text)
+    set_cell_source(cell, f"{TITLE}\n{text}" if hidden else text)
     return cell
 
 
